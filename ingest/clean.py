@@ -1,0 +1,471 @@
+"""Clean extracted text: an ordered list of small ``str -> str`` steps.
+
+The text may carry page breaks as form feeds (:data:`~ingest.records.PAGE_BREAK`)
+at line starts; every step keeps them, and :func:`split_pages` removes them at
+the end while recording where each page starts. Stored text stays faithful:
+Unicode NFC, no ASCII folding, no rewording.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from ingest.records import PAGE_BREAK
+
+Step = Callable[[str], str]
+
+FF = PAGE_BREAK
+BULLET = "•"
+_SPACES = dict.fromkeys(map(ord, "\xa0\u2007\u202f\u2009\u200a\t"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
+_BULLET_GLYPHS = "•●■▪◦○►➢▶◆◾♦✓✔"
+_PRIVATE_USE = "[\ue000-\uf8ff]"
+#: A text whose typical line is longer than this (characters) was not hard-wrapped.
+UNWRAPPED_WIDTH = 200
+_TERMINAL = (".", "!", "?", ":", ";")
+_LINKING_WORDS = frozenset({"en", "of", "tot", "t/m", "en/of"})
+#: Vowel pairs that Dutch spelling separates with a hyphen in compounds ("politie-eenheid").
+_VOWEL_CLASHES = frozenset("aa ae ai ao au ee ei eu ie oe oi oo ou ui uu".split())
+_SHORT_CAPS_WORDS = frozenset({"EN", "DE", "HET", "VAN", "IN", "OP", "TE", "EEN", "OF", "MET", "BIJ", "AAN", "VOOR"})
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _body(line: str) -> str:
+    """A line without its page-break mark and surrounding spaces."""
+    return line.replace(FF, "").strip()
+
+
+def _mark(line: str) -> str:
+    """The page-break mark of a line ('' or FF)."""
+    return FF if FF in line else ""
+
+
+def _text_line_indexes(lines: Sequence[str]) -> list[int]:
+    return [i for i, line in enumerate(lines) if _body(line)]
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC, Unix line ends, exotic spaces to plain spaces, invisible marks dropped.
+
+    A soft hyphen at a line end becomes a plain hyphen (for de-hyphenation);
+    inside a line it is removed. Page breaks are put at the start of a line.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_SPACES).translate(_INVISIBLE)
+    text = re.sub("\xad[ ]*\n", "-\n", text).replace("\xad", "")
+    return re.sub(f"(?<!\n)[ ]*{FF}", f"\n{FF}", text)
+
+
+def mark_page_starts(text: str) -> str:
+    """Turn page-start signals of extracted text into page breaks.
+
+    In text extracted from PDFs a line that begins with exactly one space is
+    nearly always the first line of a page. Used only when such lines are a
+    minority (otherwise the indentation is the writer's style) and when the
+    text has no page breaks of its own.
+    """
+    if FF in text:
+        return text
+    lines = text.split("\n")
+    signals = [i for i, line in enumerate(lines) if re.match(r"^ \S", line)]
+    nonempty = sum(1 for line in lines if line.strip())
+    if len(signals) < 2 or len(signals) > 0.3 * nonempty:
+        return text
+    first_text = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    for i in signals:
+        if i != first_text:
+            lines[i] = FF + lines[i][1:]
+    return "\n".join(lines)
+
+
+_FOOTNOTE_REF = re.compile(r"P\d{1,2}F[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$)", re.M)
+_SUPERSCRIPT = re.compile(r"(\d)P[ ]*\n(?:[ ]*\n)*[ ]*(ste|de|e)[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$)", re.M)
+_GLUED_NOTE = re.compile(r"\b([a-zà-ÿ]{3,})(\d{1,2})([.,;:])(?=\s|$)")
+
+
+def strip_footnote_residue(text: str) -> str:
+    """Remove footnote references and superscript residue of the PDF converter.
+
+    ``enquêteP0F / 1 / P onder`` becomes ``enquête / onder``; ``2P / de / P als``
+    becomes ``2de als``; a note number glued to a word (``aanpak2.``) is dropped.
+    """
+    text = _FOOTNOTE_REF.sub("\n", text)
+    text = _SUPERSCRIPT.sub(r"\1\2 ", text)
+    return _GLUED_NOTE.sub(r"\1\3", text)
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|(?:pagina|blz\.?|page)\s*\d{1,3}(?:\s*(?:van|/|of)\s*\d{1,3})?)$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def remove_running_lines(text: str) -> str:
+    """Drop page numbers and running headers/footers.
+
+    A line is a running header when the same short line (digits ignored)
+    occurs three or more times and mostly right next to a page break. Page
+    numbers ("-12-", "13/23", "pagina 3 van 9") go wherever they stand; a bare
+    number only next to a page break.
+    """
+    lines = text.split("\n")
+    near = _near_page_break(lines)
+    counts: Counter[str] = Counter()
+    near_counts: Counter[str] = Counter()
+    for i, line in enumerate(lines):
+        key = _running_key(line)
+        if key:
+            counts[key] += 1
+            near_counts[key] += near[i]
+    running = {k for k, n in counts.items() if n >= 3 and near_counts[k] >= 0.5 * n}
+    kept = []
+    for i, line in enumerate(lines):
+        body = _body(line)
+        drop = bool(_PAGE_NUMBER.match(body)) or (near[i] and bool(_BARE_NUMBER.match(body)))
+        drop = drop or _running_key(line) in running
+        kept.append(_mark(line) if drop else line)
+    return "\n".join(kept)
+
+
+def _running_key(line: str) -> str:
+    body = _body(line)
+    if not 8 <= len(body) <= 120 or body.startswith(BULLET) or body.endswith(":"):
+        return ""
+    if len(body.split()) < 2 or _HEADING_NUMBER.match(body):
+        return ""  # section headings repeat across sub-documents; headers do not look like them
+    return re.sub(r"\d+", "#", body.lower())
+
+
+def _near_page_break(lines: Sequence[str], reach: int = 2) -> list[bool]:
+    """For each line: is it among the first or last ``reach`` text lines of a page?"""
+    near = [False] * len(lines)
+    text_idx = _text_line_indexes(lines)
+    pos = {line_no: k for k, line_no in enumerate(text_idx)}
+    breaks = [i for i, line in enumerate(lines) if FF in line]
+    for b in breaks:
+        after = [i for i in text_idx if i >= b][:reach]
+        before = [i for i in text_idx if i < b][-reach:]
+        for i in after + before:
+            near[i] = True
+    if breaks and text_idx:
+        for i in text_idx[:reach] + text_idx[-reach:]:
+            near[i] = True
+    del pos
+    return near
+
+
+def normalize_bullets(text: str) -> str:
+    """Map bullet glyphs (private-use symbols, ●, ■, "o ", "- ", "* ") to "• "."""
+    text = re.sub(rf"(?m)^({FF}?)[ ]*(?:[{_BULLET_GLYPHS}]|{_PRIVATE_USE})[ ]*", rf"\1{BULLET} ", text)
+    text = re.sub(rf"(?m)^({FF}?)[ ]*(?:[-–*]|o)[ ]+(?=\S)", rf"\1{BULLET} ", text)
+    return re.sub(_PRIVATE_USE, " ", text)
+
+
+_SYMBOL_EVIDENCE = (
+    re.compile(r"[a-zà-ÿ]Φ"),  # Φ used as a full stop after a word
+    re.compile(r"[a-z]±[a-z]"),  # ± used for ë inside a word
+    re.compile(r"(?m)^[Áü] "),  # Á and ü used as bullets
+)
+
+
+def repair_symbol_font(text: str) -> str:
+    """Undo a leaked symbol font, but only where the text shows it leaked.
+
+    When several signs agree (Φ after words, ± inside words, Á/ü as bullets),
+    Á and ü at a line start are bullets, ± is ë, Φ is a full stop, ô between
+    letters is an apostrophe and a free-standing ï is a dash. Real accents in
+    other documents are never touched.
+    """
+    evidence = sum(len(p.findall(text)) for p in _SYMBOL_EVIDENCE)
+    if evidence < 3:
+        return text
+    text = re.sub(rf"(?m)^({FF}?)[ ]*[Áü][ ]+", rf"\1{BULLET} ", text)
+    text = re.sub(r"(?<=[a-zA-Z])±", "ë", text)
+    text = re.sub(r"(?<=\S)Φ", ".", text)
+    text = re.sub(r"(?<=[a-z])ô(?=s\b)", "'", text)
+    return re.sub(r"(?<= )ï(?= )", "–", text)
+
+
+def strip_underline_residue(text: str) -> str:
+    """Remove the stray "U" that underlining leaves before a word ("UHengelo")."""
+    return re.sub(rf"(?m)^({FF}?[ ]*)U(?=[A-Z][a-zà-ÿ])", r"\1", text)
+
+
+def join_letter_spaced(text: str) -> str:
+    """Join display text that the PDF converter letter-spaced ("VOORS T EL")."""
+    return "\n".join(_join_spaced_line(line) for line in text.split("\n"))
+
+
+def _join_spaced_line(line: str) -> str:
+    tokens = _body(line).split()
+    if len(tokens) < 3 or not all(t.isalpha() and t.isupper() for t in tokens):
+        return line
+    if any(t in _SHORT_CAPS_WORDS for t in tokens) or statistics.mean(map(len, tokens)) > 3.5:
+        return line
+    return _mark(line) + "".join(tokens)
+
+
+def join_rotated_fragments(text: str) -> str:
+    """Join runs of four or more lines of 1-3 letters (rotated text) into one word."""
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len([r for r in run if _body(r)]) >= 4:
+            out.append("".join(_mark(r) for r in run) + "".join(_body(r) for r in run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        body = _body(line)
+        if re.fullmatch(r"[A-Za-zÀ-ÿ]{1,3}", body) or (not body and run):
+            run.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def dehyphenate(text: str) -> str:
+    """Join words broken with a hyphen at a line end, keeping real hyphens.
+
+    "zorginstel- / lingen" becomes "zorginstellingen"; the hyphen stays before
+    a capital ("Oost-Nederland"), after a digit ("2013-2016") or an acronym
+    ("G32-gemeenten"), and before "en"/"of"/"tot" ("alcohol- en drugsgebruik").
+    Blank lines between the two halves are skipped; a page break on the second
+    half moves to the line after the joined one.
+    """
+    lines = text.split("\n")
+    for i in range(len(lines)):
+        while m := _HYPHEN_END.search(lines[i]):
+            j = _next_text_line(lines, i, max_gap=3)
+            joined = _join_hyphenated(lines[i], lines[j], m.group(1)) if j is not None else None
+            if joined is None or j is None:
+                break
+            lines[i], lines[j] = joined, _mark(lines[j])
+    return "\n".join(lines)
+
+
+_HYPHEN_END = re.compile(r"(\S*\w)-[ ]*$")
+
+
+def _next_text_line(lines: Sequence[str], i: int, max_gap: int) -> int | None:
+    for j in range(i + 1, min(len(lines), i + 2 + max_gap)):
+        if _body(lines[j]):
+            return j
+    return None
+
+
+def _join_hyphenated(left: str, right: str, word: str) -> str | None:
+    """``left`` (ending in a hyphen) joined with the text of ``right``, or None
+    when the two do not belong together."""
+    body = _body(right)
+    if body.startswith(BULLET) or looks_like_heading(body, 80.0):
+        return None
+    head = left.rstrip()[:-1]
+    keeps_hyphen = word[-1].isdigit() or _is_acronym(word)
+    if body.split()[0].lower().strip(",.") in _LINKING_WORDS:
+        return head + "- " + body
+    if body[0].isupper() or (keeps_hyphen and body[0].isalnum()):
+        return head + "-" + body
+    if body[0].islower():
+        clash = (head[-1:] + body[0]).lower() in _VOWEL_CLASHES
+        return head + ("-" if clash else "") + body
+    return None
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(word) <= 6
+
+
+def reflow_paragraphs(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs, one paragraph per line.
+
+    A single blank line is a paragraph break, except in double-spaced regions
+    (where a blank follows almost every line) which need two or more. Headings
+    and bullet items always stand alone; a line ending a sentence well short of
+    the usual line width ends its paragraph.
+    """
+    lines = text.split("\n")
+    idx = _text_line_indexes(lines)
+    if not idx:
+        return ""
+    width = _typical_width([_body(lines[i]) for i in idx])
+    if width > UNWRAPPED_WIDTH:  # not hard-wrapped: every line already is a paragraph
+        return "\n".join(lines[i].strip(" ") for i in idx)
+    double = _double_spaced(lines, idx)
+    paragraphs: list[str] = [lines[idx[0]].strip(" ")]
+    for k in range(1, len(idx)):
+        prev, cur = lines[idx[k - 1]], lines[idx[k]]
+        between = lines[idx[k - 1] + 1 : idx[k]]
+        gap = sum(1 for line in between if FF not in line)
+        marks = "".join(_mark(line) for line in between)
+        gap_breaks = gap >= (2 if double[k] else 1)
+        if _continues(paragraphs[-1], prev, cur, gap_breaks, width):
+            paragraphs[-1] = paragraphs[-1].rstrip() + " " + marks + cur.strip(" ")
+        else:
+            paragraphs.append(marks + cur.strip(" "))
+    return "\n".join(paragraphs)
+
+
+def _typical_width(bodies: Sequence[str]) -> float:
+    long = sorted(len(b) for b in bodies if len(b) >= 20)
+    if not long:
+        return 80.0
+    return float(long[int(0.75 * (len(long) - 1))])
+
+
+def _double_spaced(lines: Sequence[str], idx: Sequence[int], window: int = 12) -> list[bool]:
+    """For each text line: does it lie in a region where single blanks are not breaks?"""
+    single_gap = [k > 0 and idx[k] - idx[k - 1] == 2 for k in range(len(idx))]
+    result = []
+    for k in range(len(idx)):
+        lo, hi = max(1, k - window), min(len(idx), k + window + 1)
+        span = single_gap[lo:hi]
+        result.append(bool(span) and sum(span) >= 0.6 * len(span))
+    return result
+
+
+_HEADING_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\d?\.|Hoofdstuk \d+|HOOFDSTUK \d+|Bijlage \d+|BIJLAGE \d+)(?:\s|$)")
+
+
+#: A short "Label: value" line such as "Prioriteit: Zorg & Veiligheid".
+_LABEL_LINE = re.compile(r"^[A-Z][a-zà-ÿ]{3,20}:[ ]+[A-Z][^.:;]{2,60}$")
+
+
+def looks_like_heading(body: str, width: float) -> bool:
+    """A cheap heading test used for reflow (the structure stage decides for real)."""
+    if not body or body.startswith(BULLET) or len(body) > 100 or body.endswith((",", ";")):
+        return False
+    if _HEADING_NUMBER.match(body) and not body.rstrip().endswith("."):
+        rest = _HEADING_NUMBER.sub("", body).strip()
+        return not rest or rest[0].isupper()
+    if _LABEL_LINE.match(body):
+        return True
+    letters = [c for c in body if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(body) <= 80
+
+
+def _continues(paragraph: str, prev: str, cur: str, gap_breaks: bool, width: float) -> bool:
+    prev_body, cur_body = _body(prev), _body(cur)
+    if cur_body.startswith(BULLET) or looks_like_heading(cur_body, width):
+        return False
+    starts_lower = cur_body[:1].islower() or cur_body[:1] in "(€%" or cur_body[:1].isdigit()
+    if looks_like_heading(_body(paragraph), width):
+        return starts_lower and len(prev_body) >= 0.8 * width  # a wrapped numbered item
+    ends_sentence = prev_body.endswith(_TERMINAL)
+    if FF in cur:  # a page break: continue only an unfinished sentence
+        return not ends_sentence and (starts_lower or len(prev_body) >= 0.75 * width)
+    if gap_breaks:
+        return not ends_sentence and starts_lower
+    if ends_sentence and len(prev_body) < 0.7 * width:
+        return False
+    if prev_body.endswith(":") and not starts_lower:
+        return False
+    if not ends_sentence and len(prev_body) < 0.5 * width and not starts_lower:
+        return False  # a short line without final punctuation: a title or label
+    return True
+
+
+def join_split_words(text: str) -> str:
+    """Join words the converter split with a space ("inwo ners", "gemeent en").
+
+    Two adjacent lower-case tokens are joined when the first never occurs on its
+    own elsewhere in the text and the joined form occurs at least twice.
+    """
+    words = Counter(re.findall(r"[a-zà-ÿ]+", text))
+
+    def fix(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(2)
+        if words[first] == 1 and words[first + second] >= 2 and len(first) >= 2:
+            return first + second
+        return m.group(0)
+
+    return re.sub(r"\b([a-zà-ÿ]{2,})[ ]+([a-zà-ÿ]{2,})\b", fix, text)
+
+
+def normalize_spacing(text: str) -> str:
+    """Collapse runs of spaces, trim lines, drop empty lines (keeping page breaks)."""
+    text = re.sub(r"[ ]{2,}", " ", text)
+    text = re.sub(r"[ ]+([.,;:)])(?=\s|$)", r"\1", text)
+    lines = [line.strip(" ") for line in text.split("\n")]
+    out: list[str] = []
+    pending = ""
+    for line in lines:
+        if not _body(line):
+            pending += _mark(line)
+            continue
+        out.append(pending + line.replace(FF + " ", FF) if pending else line)
+        pending = ""
+    if pending and out:
+        out[-1] += pending
+    return "\n".join(out)
+
+
+#: The default cleaning pipeline, in order.
+CLEAN_STEPS: tuple[Step, ...] = (
+    normalize_unicode,
+    mark_page_starts,
+    strip_footnote_residue,
+    remove_running_lines,
+    normalize_bullets,
+    repair_symbol_font,
+    strip_underline_residue,
+    join_letter_spaced,
+    join_rotated_fragments,
+    dehyphenate,
+    reflow_paragraphs,
+    join_split_words,
+    normalize_spacing,
+)
+
+
+def clean_text(text: str, steps: Sequence[Step] = CLEAN_STEPS) -> str:
+    """Run the cleaning steps in order; page breaks stay in the result."""
+    for step in steps:
+        text = step(text)
+    return text
+
+
+def split_pages(text: str) -> tuple[str, list[int]]:
+    """Remove page breaks; return the text and the 0-based character offset at
+    which each page starts (the first page starts at 0). A text without page
+    breaks gets an empty list: its pages are unknown."""
+    if FF not in text:
+        return text, []
+    starts = [0]
+    parts = text.split(FF)
+    out = parts[0]
+    for part in parts[1:]:
+        if len(out) != starts[-1]:
+            starts.append(len(out))
+        out += part
+    return out, starts
+
+
+def page_at(page_starts: Sequence[int], offset: int) -> int | None:
+    """1-based page number holding a character offset, or None without pages."""
+    if not page_starts:
+        return None
+    lo, hi = 0, len(page_starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if page_starts[mid] <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(lo, 1)
