@@ -29,7 +29,7 @@ UNWRAPPED_WIDTH = 200
 _TERMINAL = (".", "!", "?", ":", ";")
 _LINKING_WORDS = frozenset({"en", "of", "tot", "t/m", "en/of"})
 #: Vowel pairs that Dutch spelling separates with a hyphen in compounds ("politie-eenheid").
-_VOWEL_CLASHES = frozenset("aa ae ai ao au ee ei eu ie oe oi oo ou ui uu".split())
+_VOWEL_CLASHES = frozenset(["aa", "ae", "ai", "ao", "au", "ee", "ei", "eu", "ie", "oe", "oi", "oo", "ou", "ui", "uu"])
 _SHORT_CAPS_WORDS = frozenset({"EN", "DE", "HET", "VAN", "IN", "OP", "TE", "EEN", "OF", "MET", "BIJ", "AAN", "VOOR"})
 
 
@@ -120,14 +120,7 @@ def remove_running_lines(text: str) -> str:
     """
     lines = text.split("\n")
     near = _near_page_break(lines)
-    counts: Counter[str] = Counter()
-    near_counts: Counter[str] = Counter()
-    for i, line in enumerate(lines):
-        key = _running_key(line)
-        if key:
-            counts[key] += 1
-            near_counts[key] += near[i]
-    running = {k for k, n in counts.items() if n >= 3 and near_counts[k] >= 0.5 * n}
+    running = _running_keys(lines, near)
     kept = []
     for i, line in enumerate(lines):
         body = _body(line)
@@ -135,6 +128,34 @@ def remove_running_lines(text: str) -> str:
         drop = drop or _running_key(line) in running
         kept.append(_mark(line) if drop else line)
     return "\n".join(kept)
+
+
+def running_lines_by_page(text: str) -> dict[int, list[str]]:
+    """The running headers/footers of a text, by 1-based page number.
+
+    Give it the text after :func:`mark_page_starts`; used to name documents
+    whose title page did not survive extraction.
+    """
+    lines = text.split("\n")
+    near = _near_page_break(lines)
+    running = _running_keys(lines, near)
+    pages: dict[int, list[str]] = {}
+    page = 1
+    for line in lines:
+        page += line.count(FF)
+        if _running_key(line) in running:
+            pages.setdefault(page, []).append(_body(line))
+    return pages
+
+
+def _running_keys(lines: Sequence[str], near: Sequence[bool]) -> set[str]:
+    counts: Counter[str] = Counter()
+    near_counts: Counter[str] = Counter()
+    for i, line in enumerate(lines):
+        if key := _running_key(line):
+            counts[key] += 1
+            near_counts[key] += near[i]
+    return {k for k, n in counts.items() if n >= 3 and near_counts[k] >= 0.5 * n}
 
 
 def _running_key(line: str) -> str:
@@ -150,17 +171,19 @@ def _near_page_break(lines: Sequence[str], reach: int = 2) -> list[bool]:
     """For each line: is it among the first or last ``reach`` text lines of a page?"""
     near = [False] * len(lines)
     text_idx = _text_line_indexes(lines)
-    pos = {line_no: k for k, line_no in enumerate(text_idx)}
-    breaks = [i for i, line in enumerate(lines) if FF in line]
-    for b in breaks:
-        after = [i for i in text_idx if i >= b][:reach]
-        before = [i for i in text_idx if i < b][-reach:]
-        for i in after + before:
+    if not text_idx:
+        return near
+    page_of = []
+    page = 0
+    for i in range(len(lines)):
+        page += lines[i].count(FF)
+        page_of.append(page)
+    by_page: dict[int, list[int]] = {}
+    for i in text_idx:
+        by_page.setdefault(page_of[i], []).append(i)
+    for members in by_page.values():
+        for i in members[:reach] + members[-reach:]:
             near[i] = True
-    if breaks and text_idx:
-        for i in text_idx[:reach] + text_idx[-reach:]:
-            near[i] = True
-    del pos
     return near
 
 
@@ -340,7 +363,9 @@ def _double_spaced(lines: Sequence[str], idx: Sequence[int], window: int = 12) -
     return result
 
 
-_HEADING_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\d?\.|Hoofdstuk \d+|HOOFDSTUK \d+|Bijlage \d+|BIJLAGE \d+)(?:\s|$)")
+_HEADING_NUMBER = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\d?\.|Hoofdstuk \d+|HOOFDSTUK \d+|Bijlage \d+|BIJLAGE \d+)(?:\s|$)"
+)
 
 
 #: A short "Label: value" line such as "Prioriteit: Zorg & Veiligheid".
@@ -376,9 +401,8 @@ def _continues(paragraph: str, prev: str, cur: str, gap_breaks: bool, width: flo
         return False
     if prev_body.endswith(":") and not starts_lower:
         return False
-    if not ends_sentence and len(prev_body) < 0.5 * width and not starts_lower:
-        return False  # a short line without final punctuation: a title or label
-    return True
+    # a short line without final punctuation is a title or label
+    return ends_sentence or len(prev_body) >= 0.5 * width or starts_lower
 
 
 def join_split_words(text: str) -> str:
@@ -451,8 +475,7 @@ def split_pages(text: str) -> tuple[str, list[int]]:
     parts = text.split(FF)
     out = parts[0]
     for part in parts[1:]:
-        if len(out) != starts[-1]:
-            starts.append(len(out))
+        starts.append(len(out))  # an empty page starts where the next one does
         out += part
     return out, starts
 

@@ -100,14 +100,14 @@ def read_pdf(path: Path) -> LoadedText:
 def _try_empty_password(reader: object) -> bool:
     try:
         return bool(reader.decrypt(""))  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - any failure means: we cannot open it
+    except Exception:
         return False
 
 
 def _page_labels(reader: object, count: int) -> tuple[str, ...]:
     try:
         labels = list(reader.page_labels)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - labels are optional decoration
+    except Exception:
         labels = []
     if len(labels) != count:
         labels = [str(i + 1) for i in range(count)]

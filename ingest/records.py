@@ -105,6 +105,8 @@ class Chunk:
     period: str | None
     parent_doc_id: str | None
     duplicate_of: str | None = None
+    #: sentence spans as [start, end] character offsets relative to ``text``
+    sentences: list[list[int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

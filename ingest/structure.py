@@ -31,7 +31,30 @@ _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\S.*)$")
 _CHAPTER = re.compile(r"^(?:hoofdstuk)\s+(\d{1,2})\b[.:]?\s*(.*)$", re.I)
 _ANNEX = re.compile(r"^(bijlage|bijlagen)\s*(\d{1,2}|[IVX]{1,4})?\b\s*[.:]?\s*(.*)$", re.I)
 #: Words a heading does not end with (a line ending in them was wrapped mid-sentence).
-_OPEN_ENDINGS = frozenset("de het een van en of voor met op te in aan om dat die door bij tot als naar".split())
+_OPEN_ENDINGS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "van",
+        "en",
+        "of",
+        "voor",
+        "met",
+        "op",
+        "te",
+        "in",
+        "aan",
+        "om",
+        "dat",
+        "die",
+        "door",
+        "bij",
+        "tot",
+        "als",
+        "naar",
+    ]
+)
 _LABEL = re.compile(r"^([A-Z][a-zà-ÿ]{3,20}):[ ]+([A-Z][^.:;]{2,60})$")
 
 
@@ -98,7 +121,7 @@ def _is_title(title: str) -> bool:
 def _plausible_next(number: tuple[int, ...], last: tuple[int, ...] | None) -> bool:
     """Does a numbered heading plausibly follow the previous one?"""
     if last is None:
-        return len(number) == 1 and number[0] <= 2 or number in ((1, 1), (0,))
+        return (len(number) == 1 and number[0] <= 2) or number in ((1, 1), (0,))
     for depth in range(1, len(last) + 2):
         prefix = last[: depth - 1]
         if len(number) < depth or number[: depth - 1] != prefix:
@@ -236,13 +259,12 @@ def split_documents(text: str, paragraphs: Sequence[Paragraph], page_starts: Seq
     state = _DocState(opened_with=_first_opener(paragraphs[:3]))
     for par in paragraphs:
         opener = firsts.get(par.start)
-        if opener is not None and par.start - spans_start[-1] >= MIN_DOCUMENT_CHARS:
-            if _opens_new(opener, state):
-                start = _title_page_start(text, par.start, page_starts, spans_start[-1])
-                spans_start.append(start)
-                state = _DocState(opened_with=opener)
+        long_enough = par.start - spans_start[-1] >= MIN_DOCUMENT_CHARS
+        if opener is not None and long_enough and _opens_new(opener, state):
+            spans_start.append(_title_page_start(text, par.start, page_starts, spans_start[-1]))
+            state = _DocState(opened_with=opener)
         state.observe(par.text)
-    bounds = spans_start + [end]
+    bounds = [*spans_start, end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(spans_start))]
 
 

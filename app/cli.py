@@ -1,0 +1,110 @@
+"""The ``beleidsvraag`` command line: a thin layer over the library.
+
+Library errors become one clean message and a non-zero exit code; nothing
+prints a traceback (unless ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from app.settings import Settings
+from ingest.errors import BeleidsvraagError
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FAILED_FILES = 1
+EXIT_ERROR = 2
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise BeleidsvraagError(f"invalid settings: {exc.errors()[0]['msg']}") from exc
+
+
+def friendly_errors(func: F) -> F:
+    """Turn library errors into a one-line message and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BeleidsvraagError as exc:
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                raise
+            click.echo(f"Fout: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("Afgebroken.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="BELEIDSVRAAG_INDEX",
+    help="Index folder (default data/index; env BELEIDSVRAAG_INDEX).",
+)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def main(verbose: bool, debug: bool) -> None:
+    """beleidsvraag: vragen en vergelijken over gemeentelijke beleidsstukken."""
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), help="YAML or CSV with metadata per file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@friendly_errors
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, manifest: Path | None, quiet: bool) -> None:
+    """Ingest PDF and text files (default: data/corpus) into the index."""
+    from app.build import build_index
+    from app.report import print_ingest_summary, progress_bar
+
+    settings = _settings(index=index_dir)
+    targets = list(paths) or [settings.corpus]
+    with progress_bar(enabled=not quiet) as progress:
+        result, _ = build_index(
+            targets, settings.index, settings=settings.chunk_settings(), manifest_path=manifest, root=Path.cwd(),
+            progress=progress,
+        )  # fmt: skip
+    print_ingest_summary(result, settings.index)
+    if result.failed:
+        sys.exit(EXIT_FAILED_FILES)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@friendly_errors
+def docs(index_dir: Path | None, as_json: bool) -> None:
+    """List the indexed documents and sub-documents with their metadata."""
+    from app.report import print_documents
+    from ingest.store import read_documents, read_manifest
+
+    settings = _settings(index=index_dir)
+    read_manifest(settings.index)
+    documents = read_documents(settings.index)
+    if as_json:
+        click.echo(json.dumps([d.to_json() for d in documents], ensure_ascii=False, indent=2))
+    else:
+        print_documents(documents)

@@ -1,0 +1,74 @@
+"""Human-readable output of the CLI: progress bars and summary tables (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.pipeline import IngestResult
+from ingest.pipeline import Progress as Progress_
+from ingest.records import Document
+
+console = Console()
+
+
+@contextmanager
+def progress_bar(*, enabled: bool = True) -> Iterator[Progress_ | None]:
+    """A progress callback ``(label, done, total)`` drawing a bar on stderr."""
+    if not enabled:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Inlezen", total=None)
+
+        def report(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"Inlezen {Path(label).name}"[:60])
+
+        yield report
+
+
+def print_ingest_summary(result: IngestResult, index: Path) -> None:
+    files = Table(title=f"Ingelezen naar {index}", show_lines=False)
+    for column in ("bestand", "status", "documenten", "passages", "reden"):
+        files.add_column(column)
+    for o in result.outcomes:
+        files.add_row(o.path, o.status, str(len(o.documents)), str(len(o.chunks)), o.reason)
+    console.print(files)
+    documents = result.documents
+    totals = Table(show_header=True)
+    for column in ("documenten", "subdocumenten", "passages", "overgeslagen", "mislukt", "seconden"):
+        totals.add_column(column, justify="right")
+    totals.add_row(
+        str(sum(1 for d in documents if d.parent_doc_id is None)),
+        str(sum(1 for d in documents if d.parent_doc_id is not None)),
+        str(len(result.chunks)),
+        str(len(result.skipped)),
+        str(len(result.failed)),
+        f"{result.seconds:.1f}",
+    )
+    console.print(totals)
+
+
+def print_documents(documents: Sequence[Document]) -> None:
+    table = Table(title="Documenten in de index")
+    for column in ("doc_id", "titel", "type", "periode", "gemeenten", "pagina's", "passages"):
+        table.add_column(column)
+    for doc in documents:
+        indent = "  └ " if doc.parent_doc_id else ""
+        pages = f"{doc.page_start}-{doc.page_end}" if doc.page_start else "-"
+        table.add_row(
+            doc.doc_id, indent + doc.meta.title, doc.meta.doc_type, doc.meta.period or "-",
+            ", ".join(doc.meta.municipalities), pages, str(doc.chunk_count),
+        )  # fmt: skip
+    console.print(table)

@@ -1,0 +1,157 @@
+"""Cut a document into passages: section-aware, paragraph- and sentence-aware.
+
+Passages never overlap (repeated text wastes an evidence budget) and never
+cross a sub-document boundary. A section starts a new passage once the
+current one has its minimum size; a list stays with the sentence that
+introduces it where the size allows; a heading goes with the text below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ingest.structure import Paragraph
+
+#: Dutch abbreviations the sentencizer must not split after.
+ABBREVIATIONS = (
+    "o.a.", "art.", "dhr.", "mevr.", "mw.", "bijv.", "bv.", "i.v.m.", "m.b.t.", "t.a.v.", "t.b.v.", "i.o.m.",
+    "e.d.", "e.a.", "nr.", "blz.", "ca.", "incl.", "excl.", "resp.", "z.s.m.", "d.w.z.", "m.u.v.", "v.w.b.",
+    "jl.", "jr.", "min.", "max.", "evt.", "vnl.", "o.b.v.", "i.p.v.", "n.a.v.", "t/m", "cq.", "c.q.", "vs.",
+)  # fmt: skip
+
+Splitter = Callable[[str], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSettings:
+    """Passage sizes in characters."""
+
+    target_chars: int = 800
+    min_chars: int = 500
+    max_chars: int = 1200
+
+    def fingerprint(self) -> str:
+        return f"para-sent-v1:{self.target_chars}/{self.min_chars}/{self.max_chars}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSpan:
+    """A passage: offsets into the file's cleaned text, sentences relative to ``start``."""
+
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+
+
+@cache
+def _nlp() -> Any:
+    import spacy
+
+    nlp: Any = spacy.blank("nl")
+    for abbreviation in ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (0-based character offsets, end exclusive) of a paragraph."""
+    doc = _nlp()(text)
+    spans = []
+    for sent in doc.sents:
+        start, end = sent.start_char, sent.end_char
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _units(paragraphs: Sequence[Paragraph], max_chars: int, splitter: Splitter) -> list[Paragraph]:
+    """Paragraphs, with those longer than ``max_chars`` cut at sentence ends."""
+    units: list[Paragraph] = []
+    for par in paragraphs:
+        if len(par.text) <= max_chars:
+            units.append(par)
+            continue
+        group_start = group_end = None
+        for s, e in splitter(par.text):
+            if group_start is not None and group_end is not None and e - group_start > max_chars:
+                units.append(Paragraph(par.start + group_start, par.start + group_end, par.text[group_start:group_end]))
+                group_start = None
+            group_start = s if group_start is None else group_start
+            group_end = e
+        if group_start is not None and group_end is not None:
+            units.append(Paragraph(par.start + group_start, par.start + group_end, par.text[group_start:group_end]))
+    return units
+
+
+def chunk_paragraphs(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    section_starts: Sequence[int],
+    settings: ChunkSettings = ChunkSettings(),
+    splitter: Splitter = split_sentences,
+) -> list[ChunkSpan]:
+    """Pack the paragraphs of one (sub-)document into passages."""
+    starts = set(section_starts)
+    groups: list[list[Paragraph]] = [[]]
+    for unit in _units(paragraphs, settings.max_chars, splitter):
+        current = groups[-1]
+        size = current[-1].end - current[0].start if current else 0
+        new_size = unit.end - current[0].start if current else len(unit.text)
+        if current and _should_close(current, unit, size, new_size, unit.start in starts, settings):
+            carried = _trailing_headings(current, starts)
+            groups[-1] = current[: len(current) - len(carried)]
+            groups.append(carried)
+        groups[-1].append(unit)
+    return [_span(text, group, splitter) for group in _merge_small(groups, settings) if group]
+
+
+def _merge_small(groups: list[list[Paragraph]], s: ChunkSettings) -> list[list[Paragraph]]:
+    """Fold passages shorter than a quarter of the minimum into a neighbour."""
+    merged: list[list[Paragraph]] = []
+    for group in groups:
+        if not group:
+            continue
+        small = _size(group) < s.min_chars // 4 or (merged and _size(merged[-1]) < s.min_chars // 4)
+        if merged and small and group[-1].end - merged[-1][0].start <= s.max_chars:
+            merged[-1] = merged[-1] + group
+        else:
+            merged.append(group)
+    return merged
+
+
+def _size(group: Sequence[Paragraph]) -> int:
+    return group[-1].end - group[0].start
+
+
+def _should_close(
+    current: Sequence[Paragraph], unit: Paragraph, size: int, new_size: int, new_section: bool, s: ChunkSettings
+) -> bool:
+    if new_size > s.max_chars:
+        return True
+    if new_section and size >= s.min_chars:
+        return True
+    introduces_list = current[-1].text.rstrip().endswith(":") or unit.text.startswith("•")
+    return new_size > s.target_chars and size >= s.min_chars and not introduces_list
+
+
+def _trailing_headings(group: Sequence[Paragraph], section_starts: set[int]) -> list[Paragraph]:
+    """Headings at the end of a closing passage move to the next one."""
+    k = len(group)
+    while k > 1 and group[k - 1].start in section_starts:
+        k -= 1
+    return list(group[k:])
+
+
+def _span(text: str, group: Sequence[Paragraph], splitter: Splitter) -> ChunkSpan:
+    start, end = group[0].start, group[-1].end
+    sentences: list[tuple[int, int]] = []
+    for par in group:
+        offset = par.start - start
+        sentences += [(offset + s, offset + e) for s, e in splitter(par.text)] or [(offset, offset + len(par.text))]
+    return ChunkSpan(start, end, tuple(sentences))
