@@ -43,8 +43,11 @@ def print_ingest_summary(result: IngestResult, index: Path) -> None:
     for column in ("bestand", "status", "documenten", "passages", "reden"):
         files.add_column(column)
     for o in result.outcomes:
-        files.add_row(o.path, o.status, str(len(o.documents)), str(len(o.chunks)), o.reason)
+        files.add_row(Path(o.path).name, o.status, str(len(o.documents)), str(len(o.chunks)), o.reason)
     console.print(files)
+    for o in result.failed + result.skipped:
+        label = "mislukt" if o.status == "failed" else "overgeslagen"
+        console.print(f"{label}: {o.path}: {o.reason}", soft_wrap=True, highlight=False)
     documents = result.documents
     totals = Table(show_header=True)
     for column in ("documenten", "subdocumenten", "passages", "overgeslagen", "mislukt", "seconden"):

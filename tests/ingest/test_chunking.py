@@ -1,0 +1,52 @@
+"""Chunks: sizes, provenance and faithfulness on the demo index."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from ingest.chunking import split_sentences
+from ingest.clean import clean_text, split_pages
+from ingest.store import read_chunks, read_documents
+
+
+def test_chunks_are_exact_slices_with_provenance(demo_index: Path) -> None:
+    chunks = read_chunks(demo_index)
+    documents = {d.doc_id: d for d in read_documents(demo_index)}
+    texts: dict[str, str] = {}
+    for chunk in chunks:
+        if chunk.path not in texts:
+            raw = (Path(__file__).resolve().parents[2] / chunk.path).read_text(encoding="utf-8")
+            texts[chunk.path] = split_pages(clean_text(raw))[0]
+        assert texts[chunk.path][chunk.char_start : chunk.char_end] == chunk.text
+        doc = documents[chunk.doc_id]
+        assert doc.char_start <= chunk.char_start < chunk.char_end <= doc.char_end  # never crosses a sub-document
+        assert chunk.municipalities and chunk.doc_type and chunk.title
+
+
+def test_chunk_sizes_and_no_overlap(demo_index: Path) -> None:
+    chunks = read_chunks(demo_index)
+    sizes = sorted(len(c.text) for c in chunks)
+    assert sizes[len(sizes) // 2] >= 500 and sizes[-1] <= 1600
+    by_doc: dict[str, list[tuple[int, int]]] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append((c.char_start, c.char_end))
+    for spans in by_doc.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_pages_and_sections_are_known_where_the_source_has_them(demo_index: Path) -> None:
+    chunks = read_chunks(demo_index)
+    paged = [c for c in chunks if not c.path.endswith("001_f058561dd9647f7f.txt")]
+    assert all(c.page_start is not None and c.page_start <= (c.page_end or 0) for c in paged)
+    assert all(c.page_start is None for c in chunks if c.path.endswith("001_f058561dd9647f7f.txt"))
+    assert sum(1 for c in chunks if c.section) > 0.8 * len(chunks)
+
+
+def test_dutch_abbreviations_do_not_end_sentences() -> None:
+    text = "Dit doen we o.a. met dhr. Jansen, conform art. 5 van de APV. Daarna volgt de evaluatie."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Dit doen we o.a. met dhr. Jansen, conform art. 5 van de APV.",
+        "Daarna volgt de evaluatie.",
+    ]
