@@ -174,6 +174,8 @@ def process_file(
         chunks += doc_chunks
     if compound:
         documents.insert(0, _file_document(file_id, key, sha, documents, len(text), page_starts, entry))
+    for doc in documents:
+        doc.page_labels = list(loaded.page_labels)
     _attach(chunks, documents)
     return documents, chunks
 

@@ -70,6 +70,8 @@ class Document:
     page_start: int | None
     page_end: int | None
     chunk_count: int = 0
+    #: printed page labels of the file (PDF), index 0 for page 1; empty when unknown
+    page_labels: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

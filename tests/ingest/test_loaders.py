@@ -60,6 +60,7 @@ def test_pdf_ingested_end_to_end_cleans_and_keeps_pages(tmp_path: Path) -> None:
     assert "Zorg- en Veiligheidshuis" in text and "Oost-Nederland" in text
     assert "Integraal Veiligheidsplan Teststad" not in text  # running header removed
     assert "- 2 -" not in text  # page-number footer removed
+    assert documents[0].page_labels == ["1", "2", "3"]
     (chunk,) = chunks  # three short pages make one passage spanning them
     assert (chunk.page_start, chunk.page_end) == (1, 3)
     assert documents[0].meta.municipalities == ["Enschede"]
