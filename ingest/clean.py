@@ -82,14 +82,23 @@ def mark_page_starts(text: str) -> str:
         return text
     first_text = next((i for i, line in enumerate(lines) if line.strip()), 0)
     for i in signals:
-        if i != first_text:
+        # after a lone number the indented line is a footnote body or a table cell;
+        # a line of 1-3 characters is a fragment of rotated text
+        before = next((lines[k].strip() for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+        if i != first_text and len(lines[i].strip()) > 3 and not _BARE_NUMBER.match(before):
             lines[i] = FF + lines[i][1:]
     return "\n".join(lines)
 
 
-_FOOTNOTE_REF = re.compile(r"P\d{1,2}F[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$)", re.M)
+_FOOTNOTE_REF = re.compile(r"P\d{1,2}F[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$|(?=[.,;:]))", re.M)
+_NOTE_BEFORE_PUNCT = re.compile(r"[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*(?=[.,;:][ ]|[.,;:]$)", re.M)
 _SUPERSCRIPT = re.compile(r"(\d)P[ ]*\n(?:[ ]*\n)*[ ]*(ste|de|e)[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$)", re.M)
 _GLUED_NOTE = re.compile(r"\b([a-zà-ÿ]{3,})(\d{1,2})([.,;:])(?=\s|$)")
+
+
+def _drop_reference(m: re.Match[str]) -> str:
+    """Nothing before punctuation ("partners. Deze"), else a line break."""
+    return "" if m.string[m.end() : m.end() + 1] in (".", ",", ";", ":") else "\n"
 
 
 def strip_footnote_residue(text: str) -> str:
@@ -98,7 +107,8 @@ def strip_footnote_residue(text: str) -> str:
     ``enquêteP0F / 1 / P onder`` becomes ``enquête / onder``; ``2P / de / P als``
     becomes ``2de als``; a note number glued to a word (``aanpak2.``) is dropped.
     """
-    text = _FOOTNOTE_REF.sub("\n", text)
+    text = _FOOTNOTE_REF.sub(_drop_reference, text)
+    text = _NOTE_BEFORE_PUNCT.sub("", text)
     text = _SUPERSCRIPT.sub(r"\1\2 ", text)
     return _GLUED_NOTE.sub(r"\1\3", text)
 
@@ -119,7 +129,7 @@ def remove_running_lines(text: str) -> str:
     number only next to a page break.
     """
     lines = text.split("\n")
-    near = _near_page_break(lines)
+    near = _near_page_break(lines, reach=1)
     running = _running_keys(lines, near)
     kept = []
     for i, line in enumerate(lines):
@@ -137,7 +147,7 @@ def running_lines_by_page(text: str) -> dict[int, list[str]]:
     whose title page did not survive extraction.
     """
     lines = text.split("\n")
-    near = _near_page_break(lines)
+    near = _near_page_break(lines, reach=1)
     running = _running_keys(lines, near)
     pages: dict[int, list[str]] = {}
     page = 1
@@ -155,42 +165,50 @@ def _running_keys(lines: Sequence[str], near: Sequence[bool]) -> set[str]:
         if key := _running_key(line):
             counts[key] += 1
             near_counts[key] += near[i]
-    return {k for k, n in counts.items() if n >= 3 and near_counts[k] >= 0.5 * n}
+    return {k for k, n in counts.items() if n >= 3 and near_counts[k] >= 0.6 * n}
 
 
 def _running_key(line: str) -> str:
     body = _body(line)
     if not 8 <= len(body) <= 120 or body.startswith(BULLET) or body.endswith(":"):
         return ""
-    if len(body.split()) < 2 or _HEADING_NUMBER.match(body):
+    if len(body.split()) < 2 or _HEADING_NUMBER.match(body) or body.endswith("?"):
         return ""  # section headings repeat across sub-documents; headers do not look like them
     return re.sub(r"\d+", "#", body.lower())
 
 
 def _near_page_break(lines: Sequence[str], reach: int = 2) -> list[bool]:
-    """For each line: is it among the first or last ``reach`` text lines of a page?"""
+    """For each line: is it at the edge of its page?
+
+    The edge is the first and last ``reach`` text lines of the page, not counting
+    page-number lines (which are at the edge themselves).
+    """
     near = [False] * len(lines)
-    text_idx = _text_line_indexes(lines)
-    if not text_idx:
-        return near
-    page_of = []
-    page = 0
-    for i in range(len(lines)):
-        page += lines[i].count(FF)
-        page_of.append(page)
     by_page: dict[int, list[int]] = {}
-    for i in text_idx:
-        by_page.setdefault(page_of[i], []).append(i)
+    page = 0
+    for i, line in enumerate(lines):
+        page += line.count(FF)
+        if _body(line):
+            by_page.setdefault(page, []).append(i)
     for members in by_page.values():
-        for i in members[:reach] + members[-reach:]:
+        numbers = [i for i in members if _is_page_number_like(lines[i])]
+        text = [i for i in members if i not in numbers]
+        for i in text[:reach] + text[-reach:] + numbers:
             near[i] = True
     return near
+
+
+def _is_page_number_like(line: str) -> bool:
+    body = _body(line)
+    return bool(_PAGE_NUMBER.match(body) or _BARE_NUMBER.match(body))
 
 
 def normalize_bullets(text: str) -> str:
     """Map bullet glyphs (private-use symbols, ●, ■, "o ", "- ", "* ") to "• "."""
     text = re.sub(rf"(?m)^({FF}?)[ ]*(?:[{_BULLET_GLYPHS}]|{_PRIVATE_USE})[ ]*", rf"\1{BULLET} ", text)
-    text = re.sub(rf"(?m)^({FF}?)[ ]*(?:[-–*]|o)[ ]+(?=\S)", rf"\1{BULLET} ", text)
+    # a dash before an amount ("– 2.262,--") is a minus sign, before "2 locaties" a bullet
+    text = re.sub(rf"(?m)^({FF}?)[ ]*(?:[-–*]|o)[ ]+(?=[^\W\d_]|\d+[ ]+[^\W\d_])", rf"\1{BULLET} ", text)
+    text = re.sub(rf"(?<=\S)[ ]+{_PRIVATE_USE}[ ]+(?=\S)", f"\n{BULLET} ", text)
     return re.sub(_PRIVATE_USE, " ", text)
 
 
@@ -215,7 +233,7 @@ def repair_symbol_font(text: str) -> str:
     text = re.sub(rf"(?m)^({FF}?)[ ]*[Áü][ ]+", rf"\1{BULLET} ", text)
     text = re.sub(r"(?<=[a-zA-Z])±", "ë", text)
     text = re.sub(r"(?<=\S)Φ", ".", text)
-    text = re.sub(r"(?<=[a-z])ô(?=s\b)", "'", text)
+    text = re.sub(r"(?<=[a-z])ô(?=s\b)", "’", text)
     return re.sub(r"(?<= )ï(?= )", "–", text)
 
 
@@ -272,23 +290,40 @@ def dehyphenate(text: str) -> str:
     half moves to the line after the joined one.
     """
     lines = text.split("\n")
+    dropped: set[int] = set()
     for i in range(len(lines)):
+        if i in dropped:
+            continue
         while m := _HYPHEN_END.search(lines[i]):
-            j = _next_text_line(lines, i, max_gap=3)
+            j = _next_text_line(lines, i, max_gap=3, skip=dropped)
             joined = _join_hyphenated(lines[i], lines[j], m.group(1)) if j is not None else None
             if joined is None or j is None:
                 break
-            lines[i], lines[j] = joined, _mark(lines[j])
-    return "\n".join(lines)
+            marks = "".join(_mark(lines[k]) for k in range(i + 1, j + 1) if k not in dropped)
+            lines[i] = joined
+            dropped.update(range(i + 1, j + 1))
+            if marks:  # keep page breaks: they move to the next line
+                nxt = next((k for k in range(j + 1, len(lines)) if k not in dropped), None)
+                if nxt is None:
+                    lines.append(marks)
+                else:
+                    lines[nxt] = marks + lines[nxt].replace(FF, "")
+    return "\n".join(line for k, line in enumerate(lines) if k not in dropped)
 
 
 _HYPHEN_END = re.compile(r"(\S*\w)-[ ]*$")
 
 
-def _next_text_line(lines: Sequence[str], i: int, max_gap: int) -> int | None:
-    for j in range(i + 1, min(len(lines), i + 2 + max_gap)):
+def _next_text_line(lines: Sequence[str], i: int, max_gap: int, skip: set[int] = frozenset()) -> int | None:  # type: ignore[assignment]
+    gap = 0
+    for j in range(i + 1, len(lines)):
+        if j in skip:
+            continue
         if _body(lines[j]):
             return j
+        gap += 1
+        if gap > max_gap:
+            return None
     return None
 
 
