@@ -6,7 +6,10 @@ import logging
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
+from index.build import build_search_index
+from index.settings import EmbedderSettings
 from ingest.chunking import ChunkSettings
 from ingest.errors import BeleidsvraagError
 from ingest.metadata import load_manifest
@@ -58,6 +61,7 @@ def build_index(
     manifest_path: Path | None = None,
     root: Path | None = None,
     progress: Progress | None = None,
+    embedder: EmbedderSettings | None = None,
 ) -> tuple[IngestResult, list[Path]]:
     """Ingest ``paths`` into ``folder``; returns the result and unsupported files.
 
@@ -76,7 +80,9 @@ def build_index(
         )
         result.outcomes += [_skipped(p, root) for p in unsupported]
         with staged_folder(folder) as staging:
-            write_ingest_output(staging, result.documents, result.chunks, _manifest(result, settings))
+            manifest = _manifest(result, settings)
+            manifest["search"] = build_search_index(staging, result.chunks, embedder or EmbedderSettings())
+            write_ingest_output(staging, result.documents, result.chunks, manifest)
     return result, unsupported
 
 
@@ -84,7 +90,7 @@ def _skipped(path: Path, root: Path | None) -> FileOutcome:
     return FileOutcome(display_path(path, root), "skipped", f"unsupported file type '{path.suffix or '(none)'}'")
 
 
-def _manifest(result: IngestResult, settings: ChunkSettings) -> dict[str, object]:
+def _manifest(result: IngestResult, settings: ChunkSettings) -> dict[str, Any]:
     files = {
         o.path: {
             "status": o.status,

@@ -67,6 +67,8 @@ def main(verbose: bool, debug: bool) -> None:
     """beleidsvraag: vragen en vergelijken over gemeentelijke beleidsstukken."""
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "faiss", "sentence_transformers", "httpx"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 @main.command()
@@ -108,3 +110,55 @@ def docs(index_dir: Path | None, as_json: bool) -> None:
         click.echo(json.dumps([d.to_json() for d in documents], ensure_ascii=False, indent=2))
     else:
         print_documents(documents)
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("--top-k", default=10, show_default=True, type=click.IntRange(1, 200), help="Number of passages.")
+@click.option("--gemeente", "gemeenten", multiple=True, help="Only passages about this gemeente (repeatable).")
+@click.option("--type", "doc_types", multiple=True, help="Only this document type (repeatable).")
+@click.option("--years", help="Only documents whose period overlaps, e.g. 2024-2027 or 2025.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per query).")
+@friendly_errors
+def search(
+    query: str, index_dir: Path | None, top_k: int, gemeenten: tuple[str, ...], doc_types: tuple[str, ...],
+    years: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Search passages. QUERY '-' reads one query per line from stdin (JSON lines out)."""
+    from app.report import print_search_result
+    from index.search import open_searcher
+
+    settings = _settings(index=index_dir)
+    searcher = open_searcher(settings.index)
+    filters = _filters(searcher.gemeenten, gemeenten, doc_types, years)
+    queries = [q.strip() for q in sys.stdin if q.strip()] if query == "-" else [query]
+    for text in queries:
+        result = searcher.search(text, top_k=top_k, filters=filters)
+        if as_json or query == "-":
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            print_search_result(result)
+
+
+def _filters(known: list[str], gemeenten: tuple[str, ...], doc_types: tuple[str, ...], years: str | None):  # type: ignore[no-untyped-def]
+    from index.search import Filters
+    from ingest.gazetteer import load_gazetteer
+    from ingest.metadata import DOC_TYPES
+
+    names = []
+    for name in gemeenten:
+        official = load_gazetteer().canonical(name) or name
+        if official not in known:
+            raise BeleidsvraagError(f"gemeente '{name}' staat niet in de index (wel: {', '.join(known)})")
+        names.append(official)
+    for doc_type in doc_types:
+        if doc_type not in DOC_TYPES:
+            raise BeleidsvraagError(f"unknown document type '{doc_type}' (one of {', '.join(DOC_TYPES)})")
+    span = None
+    if years:
+        parts = [int(p) for p in years.replace("t/m", "-").split("-") if p.strip().isdigit()]
+        if not parts:
+            raise BeleidsvraagError(f"--years takes a year or a range such as 2024-2027, not '{years}'")
+        span = (parts[0], parts[-1])
+    return Filters(tuple(names), tuple(doc_types), span)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from index.search import SearchResult
 from ingest.pipeline import IngestResult
 from ingest.pipeline import Progress as Progress_
 from ingest.records import Document
@@ -75,3 +76,25 @@ def print_documents(documents: Sequence[Document]) -> None:
             ", ".join(doc.meta.municipalities), pages, str(doc.chunk_count),
         )  # fmt: skip
     console.print(table)
+
+
+def print_search_result(result: SearchResult) -> None:
+    info = result.info
+    if info.unknown_gemeenten:
+        console.print(f"[yellow]Niet in de index: {', '.join(info.unknown_gemeenten)}[/yellow]")
+    if info.gemeenten:
+        console.print(
+            f"Gemeenten in de vraag: {', '.join(info.gemeenten)}" + (" (vergelijking)" if info.comparison else "")
+        )
+    if not result.hits:
+        console.print("Geen passages gevonden.")
+    for hit in result.hits:
+        c = hit.chunk
+        pages = (
+            f", p. {c.page_start}" + (f"-{c.page_end}" if c.page_end != c.page_start else "") if c.page_start else ""
+        )
+        console.print(
+            f"[bold]{hit.rank}.[/bold] {', '.join(c.municipalities)} — {c.title} ({c.period or 'periode onbekend'})"
+        )
+        console.print(f"   [dim]{c.section or '-'}{pages} · score {hit.score:.4f}[/dim]")
+        console.print("   " + c.text[:400].replace("\n", " ") + ("…" if len(c.text) > 400 else ""), highlight=False)

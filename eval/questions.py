@@ -1,0 +1,45 @@
+"""Load the eval question set (``eval/questions/*.jsonl``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    file: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    question: str
+    type: str
+    gold: tuple[Gold, ...]
+    key_terms: tuple[str, ...]
+    gemeenten: tuple[str, ...]
+    doc_type: str
+    paraphrased: bool
+    unanswerable_kind: str | None
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "unanswerable"
+
+
+def load_questions(folder: Path = QUESTIONS_DIR) -> list[Question]:
+    questions = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                row["gold"] = tuple(Gold(**g) for g in row["gold"])
+                for key in ("key_terms", "gemeenten"):
+                    row[key] = tuple(row[key])
+                questions.append(Question(**row))
+    return questions

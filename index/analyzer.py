@@ -1,0 +1,212 @@
+"""The Dutch analyzer of the lexical leg.
+
+Text → folded words (lower case, accents removed: inside the analyzer only) →
+numbers and periods normalised → stop words dropped → compounds split into
+parts that occur on their own (corpus vocabulary plus a lexicon of parts,
+with the linking -s-/-e-/-en-) → Snowball Dutch stems. Queries are expanded
+with acronyms and synonyms from ``index/data/lexicon_nl.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+#: Words shorter than this are never split; parts shorter than ``MIN_PART`` never stand alone.
+MIN_COMPOUND = 8
+MIN_PART = 4
+LINKS = ("", "s", "e", "en")
+ANALYZER_VERSION = "nl-1"
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?:,(?:\d+|-+))?(?![\d.,])")
+_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*((?:19|20)\d\d)\b")
+_TOKEN = re.compile(r"p\d{4}_\d{4}|[a-z]+|\d+")
+#: Question words: never query terms.
+QUESTION_WORDS = frozenset(
+    [
+        "hoeveel",
+        "welke",
+        "welk",
+        "wanneer",
+        "waarom",
+        "hoe",
+        "wie",
+        "wat",
+        "waar",
+        "waarvoor",
+        "waarmee",
+        "noem",
+        "geef",
+        "beschrijf",
+        "vertel",
+        "sinds",
+    ]
+)
+#: Count given to lexicon parts that do not occur in the corpus.
+LEXICON_PART_COUNT = 2
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (for matching only; stored text keeps them)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize_numbers(text: str) -> str:
+    """ "€ 380.000,-" → "380000"; "2024 t/m 2027" → "2024 2027 p2024_2027"."""
+    text = _NUMBER.sub(lambda m: m.group(1).replace(".", ""), text)
+    return _RANGE.sub(lambda m: f"{m.group(1)} {m.group(2)} p{m.group(1)}_{m.group(2)}", text)
+
+
+@cache
+def dutch_stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH
+
+    return frozenset(fold(w) for w in STOPWORDS_DUTCH)
+
+
+@cache
+def lexicon_parts() -> frozenset[str]:
+    """Compound parts of general Dutch policy language (a data file)."""
+    source = resources.files("index").joinpath("data/compound_parts_nl.txt")
+    lines = source.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(w.strip()) for w in lines if w.strip() and not w.startswith("#"))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Acronyms (acronym → expansions) and synonym groups, all folded."""
+
+    acronyms: dict[str, tuple[str, ...]]
+    synonyms: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Lexicon:
+        acronyms = {fold(k): tuple(fold(v) for v in vs) for k, vs in (data.get("acronyms") or {}).items()}
+        synonyms = tuple(tuple(fold(t) for t in group) for group in data.get("synonyms") or [])
+        return cls(acronyms, synonyms)
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    import yaml
+
+    source = resources.files("index").joinpath("data/lexicon_nl.yaml")
+    return Lexicon.from_data(yaml.safe_load(source.read_text(encoding="utf-8")))
+
+
+class DutchAnalyzer:
+    """Turns text into index terms; ``vocabulary`` holds words seen on their own
+    in the corpus (folded), used to split compounds."""
+
+    def __init__(self, vocabulary: dict[str, int], lexicon: Lexicon | None = None) -> None:
+        import Stemmer
+
+        self.vocabulary = dict(vocabulary)
+        stop = dutch_stopwords()
+        self._parts = {w: n for w, n in vocabulary.items() if w not in stop}
+        for part in lexicon_parts() - stop:
+            self._parts[part] = max(self._parts.get(part, 0), LEXICON_PART_COUNT)
+        self._stopwords = dutch_stopwords()
+        self._stemmer = Stemmer.Stemmer("dutch")
+        self.lexicon = lexicon or load_lexicon()
+        self.split_compound = lru_cache(maxsize=200_000)(self._split_compound)
+
+    @staticmethod
+    def words(text: str) -> list[str]:
+        """Folded word and number tokens of a text, numbers normalised."""
+        return _TOKEN.findall(normalize_numbers(fold(text)))
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of a passage: stems of words and of their compound parts."""
+        out: list[str] = []
+        for word in self.words(text):
+            out += self._word_terms(word)
+        return out
+
+    def _word_terms(self, word: str) -> list[str]:
+        if word in self._stopwords or (len(word) < 2 and not word.isdigit()):
+            return []
+        if word.isdigit() or (word.startswith("p") and "_" in word):
+            return [word]
+        stems = [self._stemmer.stemWord(word)]
+        parts = self.split_compound(word)
+        if len(parts) > 1:
+            stems += [self._stemmer.stemWord(p) for p in parts]
+        return stems
+
+    def _split_compound(self, word: str) -> tuple[str, ...]:
+        """Split a compound into parts that occur on their own, or ``(word,)``.
+
+        Prefers the fewest parts, then the longest shortest part.
+        """
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return (word,)
+        candidates = _splits(word, self._parts, depth=0)
+        if not candidates:
+            return (word,)
+        fewest = min(len(c) for c in candidates)
+        return max((c for c in candidates if len(c) == fewest), key=lambda c: _geometric_mean(c, self._parts))
+
+    def query_terms(self, text: str, expansion_weight: float = 0.5) -> dict[str, float]:
+        """Weighted terms of a query: its own terms, plus acronym and synonym expansions."""
+        weights: dict[str, float] = {}
+        asked = " ".join(w for w in self.words(text) if w not in QUESTION_WORDS)
+        for term in self.terms(asked):
+            weights[term] = weights.get(term, 0.0) + 1.0
+        for phrase in self.expansions(text):
+            for term in self.terms(phrase):
+                weights.setdefault(term, expansion_weight)
+        return weights
+
+    def expansions(self, text: str) -> list[str]:
+        """Acronym expansions and synonyms of phrases in the text (folded)."""
+        folded = " " + " ".join(self.words(text)) + " "
+        upper = {fold(w) for w in re.findall(r"\b[A-Z][A-Z&]{1,7}\b", text)}
+        found: list[str] = []
+        for acronym, expansions in self.lexicon.acronyms.items():
+            if f" {acronym} " in folded and (acronym in upper or len(acronym) >= 4):
+                found += expansions
+            elif any(f" {e} " in folded for e in expansions):
+                found.append(acronym)
+        for group in self.lexicon.synonyms:
+            if any(f" {t} " in folded for t in group):
+                found += [t for t in group if f" {t} " not in folded]
+        return found
+
+
+def _splits(word: str, parts: dict[str, int], depth: int) -> list[tuple[str, ...]]:
+    """All splits of ``word`` into known parts (at most three), linking -s-/-e-/-en- allowed."""
+    found: list[tuple[str, ...]] = [(word,)] if depth > 0 and word in parts else []
+    if depth >= 2:
+        return found
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head = word[:cut]
+        if head not in parts:
+            continue
+        for link in LINKS:
+            rest = word[cut:]
+            if rest.startswith(link) and len(rest) - len(link) >= MIN_PART:
+                found += [(head, *tail) for tail in _splits(rest[len(link) :], parts, depth + 1)]
+    return found
+
+
+def _geometric_mean(split: Sequence[str], counts: dict[str, int]) -> float:
+    product = 1.0
+    for part in split:
+        product *= counts[part]
+    return product ** (1 / len(split))
+
+
+def corpus_vocabulary(texts: Sequence[str], min_count: int = 1) -> dict[str, int]:
+    """Folded words of at least ``MIN_PART`` letters that occur in the texts, with counts."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in _TOKEN.findall(fold(text)):
+            if len(word) >= MIN_PART and word.isalpha():
+                counts[word] = counts.get(word, 0) + 1
+    return {w: n for w, n in counts.items() if n >= min_count}

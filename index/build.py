@@ -1,0 +1,41 @@
+"""Build the search index of an index folder from its chunks."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.analyzer import ANALYZER_VERSION
+from index.dense import CharLsaEmbedder, Embedder, SentenceTransformerEmbedder, VectorIndex, write_embedder_state
+from index.lexical import LexicalIndex
+from index.search import index_text
+from index.settings import EmbedderSettings
+from ingest.records import Chunk
+
+log = logging.getLogger(__name__)
+
+
+def make_embedder(settings: EmbedderSettings, texts: Sequence[str]) -> Embedder:
+    """The configured embedder; the built-in one is fitted on ``texts``."""
+    if settings.model == "builtin":
+        return CharLsaEmbedder.fit(texts, dim=settings.dim)
+    return SentenceTransformerEmbedder(
+        settings.model, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix
+    )
+
+
+def build_search_index(folder: Path, chunks: Sequence[Chunk], settings: EmbedderSettings) -> dict[str, Any]:
+    """Write the lexical and vector indexes into ``folder``; returns the manifest section."""
+    started = time.perf_counter()
+    texts = [index_text(c) for c in chunks] or [""]
+    lexical = LexicalIndex.build(texts)
+    lexical.save(folder)
+    embedder = make_embedder(settings, texts)
+    vectors = VectorIndex.build(embedder.embed_passages(texts))
+    vectors.save(folder)
+    config = write_embedder_state(folder, embedder)
+    log.info("search index built in %.1f s", time.perf_counter() - started)
+    return {"chunks": len(chunks), "analyzer": ANALYZER_VERSION, "bm25": {"k1": 1.2, "b": 0.75}, "embedder": config}

@@ -1,0 +1,233 @@
+"""The dense leg: an embedder behind a protocol, vectors in faiss.
+
+The default embedder is built in and needs no downloaded weights: LSA over
+character 3-5-gram TF-IDF, fitted on the indexed corpus. A sentence-transformers
+model (name or local path, with e5-style prefixes) is an option; torch is
+imported only when it is configured. The embedder's identity and dimension go
+into the index manifest; loading with another embedder is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from index.analyzer import fold, normalize_numbers
+from ingest.errors import ConfigurationError
+
+VECTORS_FILE = "vectors.faiss"
+EMBEDDER_FILE = "embedder.json"
+LSA_FILE = "lsa.npz"
+BUILTIN = "builtin-char-lsa"
+
+
+class Embedder(Protocol):
+    """Turns passages and queries into L2-normalised float32 vectors."""
+
+    name: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+# --------------------------------------------------------------------------- built-in
+
+
+def char_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
+    """Character n-grams within words padded by spaces (folded, numbers normalised)."""
+    grams: list[str] = []
+    for word in normalize_numbers(fold(text)).split():
+        padded = f" {''.join(c for c in word if c.isalnum())} "
+        if len(padded) <= 2:
+            continue
+        for n in range(low, high + 1):
+            grams += [padded[i : i + n] for i in range(max(1, len(padded) - n + 1))]
+    return grams
+
+
+def _l2(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+
+
+class CharLsaEmbedder:
+    """LSA (truncated SVD) of sublinear TF-IDF over character n-grams."""
+
+    name = BUILTIN
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, components: np.ndarray) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf.astype(np.float32)
+        self.components = components.astype(np.float32)  # dim × features
+        self.dim = int(components.shape[0])
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, dim: int = 256, max_features: int = 60_000) -> CharLsaEmbedder:
+        from scipy.sparse.linalg import svds
+
+        doc_freq: dict[str, int] = {}
+        for text in texts:
+            for gram in set(char_ngrams(text)):
+                doc_freq[gram] = doc_freq.get(gram, 0) + 1
+        kept = sorted((g for g, n in doc_freq.items() if n >= 2), key=lambda g: -doc_freq[g])[:max_features]
+        vocabulary = {g: i for i, g in enumerate(sorted(kept))}
+        n = len(texts)
+        idf = np.array([math.log((1 + n) / (1 + doc_freq[g])) + 1 for g in sorted(kept)], dtype=np.float32)
+        matrix = _tfidf(texts, vocabulary, idf)
+        k = max(1, min(dim, min(matrix.shape) - 1))
+        _, _, vt = svds(matrix.astype(np.float64), k=k, random_state=0)
+        return cls(vocabulary, idf, vt[::-1].copy())
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return _l2(np.asarray(_tfidf(texts, self.vocabulary, self.idf) @ self.components.T))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_passages([text])[0]
+
+    def save(self, folder: Path) -> None:
+        grams = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__))
+        np.savez(folder / LSA_FILE, grams=grams, idf=self.idf, components=self.components)
+
+    @classmethod
+    def load(cls, folder: Path) -> CharLsaEmbedder:
+        data = np.load(folder / LSA_FILE, allow_pickle=False)
+        vocabulary = {str(g): i for i, g in enumerate(data["grams"])}
+        return cls(vocabulary, data["idf"], data["components"])
+
+
+def _tfidf(texts: Sequence[str], vocabulary: dict[str, int], idf: np.ndarray) -> Any:
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(texts):
+        counts: dict[int, int] = {}
+        for gram in char_ngrams(text):
+            if (j := vocabulary.get(gram)) is not None:
+                counts[j] = counts.get(j, 0) + 1
+        weights = {j: (1 + math.log(c)) * float(idf[j]) for j, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for j, w in weights.items():
+            rows.append(r)
+            cols.append(j)
+            vals.append(w / norm)
+    return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)), dtype=np.float32)
+
+
+# --------------------------------------------------------------------------- sentence-transformers
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or local path (loaded offline)."""
+
+    def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = "", device: str = "cpu") -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - a dependency of the project
+            raise ConfigurationError(
+                "sentence-transformers is not installed: pip install sentence-transformers"
+            ) from exc
+        if _is_e5(model) and not (query_prefix or passage_prefix):
+            query_prefix, passage_prefix = "query: ", "passage: "
+        try:
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as exc:
+            raise ConfigurationError(
+                f"cannot load embedding model '{model}' offline ({type(exc).__name__}). "
+                "Give a local folder with the model, or a name already in the Hugging Face cache."
+            ) from exc
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode([self.passage_prefix + t for t in texts], normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._model.encode([self.query_prefix + text], normalize_embeddings=True)
+        return np.asarray(vector, dtype=np.float32)[0]
+
+
+def _is_e5(model: str) -> bool:
+    return "e5" in Path(model).name.lower()
+
+
+def embedder_config(embedder: Embedder) -> dict[str, Any]:
+    config: dict[str, Any] = {"name": embedder.name, "dim": embedder.dim}
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        config.update(query_prefix=embedder.query_prefix, passage_prefix=embedder.passage_prefix)
+    return config
+
+
+def load_embedder(folder: Path, config: dict[str, Any]) -> Embedder:
+    """The embedder an index was built with (the built-in one is stored in it)."""
+    name = str(config["name"])
+    if name == BUILTIN:
+        return CharLsaEmbedder.load(folder)
+    if name.startswith("st:"):
+        return SentenceTransformerEmbedder(
+            name[3:], query_prefix=config.get("query_prefix", ""), passage_prefix=config.get("passage_prefix", "")
+        )
+    raise ConfigurationError(f"unknown embedder '{name}' in the index manifest")
+
+
+# --------------------------------------------------------------------------- faiss
+
+
+class VectorIndex:
+    """Inner-product faiss index over normalised vectors; filters by id selector."""
+
+    def __init__(self, index: Any) -> None:
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> VectorIndex:
+        import faiss
+
+        index = faiss.IndexFlatIP(int(vectors.shape[1]))
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(index)
+
+    def save(self, folder: Path) -> None:
+        import faiss
+
+        faiss.write_index(self._index, str(folder / VECTORS_FILE))
+
+    @classmethod
+    def load(cls, folder: Path) -> VectorIndex:
+        import faiss
+
+        return cls(faiss.read_index(str(folder / VECTORS_FILE)))
+
+    @property
+    def dim(self) -> int:
+        return int(self._index.d)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` (position, similarity); ``allowed`` restricts to those positions
+        inside faiss (so a filter never starves the result list)."""
+        import faiss
+
+        k = min(k, self._index.ntotal if allowed is None else int(allowed.size))
+        if k <= 0:
+            return []
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))  # type: ignore[call-arg]
+        scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def write_embedder_state(folder: Path, embedder: Embedder) -> dict[str, Any]:
+    if isinstance(embedder, CharLsaEmbedder):
+        embedder.save(folder)
+    config = embedder_config(embedder)
+    (folder / EMBEDDER_FILE).write_text(json.dumps(config), encoding="utf-8")
+    return config

@@ -1,0 +1,60 @@
+"""The lexical leg: bm25s over the Dutch analyzer's terms.
+
+bm25s is given our own terms (so its English defaults never apply) and the
+analyzer's vocabulary is saved beside it, so a reloaded index analyses
+queries exactly as it analysed passages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.analyzer import ANALYZER_VERSION, DutchAnalyzer, corpus_vocabulary
+
+LEXICAL_DIR = "lexical"
+ANALYZER_FILE = "analyzer.json"
+
+
+class LexicalIndex:
+    """BM25 scores for weighted query terms, over all passages at once."""
+
+    def __init__(self, retriever: object, analyzer: DutchAnalyzer, size: int) -> None:
+        self._retriever = retriever
+        self.analyzer = analyzer
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+        import bm25s
+
+        analyzer = DutchAnalyzer(corpus_vocabulary(texts))
+        corpus_terms = [analyzer.terms(t) or ["\u2205"] for t in texts]
+        retriever = bm25s.BM25(k1=k1, b=b)
+        retriever.index(corpus_terms, show_progress=False)
+        return cls(retriever, analyzer, len(texts))
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder / LEXICAL_DIR), show_progress=False)  # type: ignore[attr-defined]
+        state = {"version": ANALYZER_VERSION, "vocabulary": self.analyzer.vocabulary, "size": self.size}
+        (folder / ANALYZER_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        import bm25s
+
+        state = json.loads((folder / ANALYZER_FILE).read_text(encoding="utf-8"))
+        retriever = bm25s.BM25.load(str(folder / LEXICAL_DIR))
+        return cls(retriever, DutchAnalyzer(state["vocabulary"]), int(state["size"]))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for the query (expansions weighted lower)."""
+        total = np.zeros(self.size, dtype=np.float32)
+        vocab = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        for term, weight in self.analyzer.query_terms(query).items():
+            if term in vocab:
+                total += weight * self._retriever.get_scores([vocab[term]])  # type: ignore[attr-defined]
+        return total

@@ -1,0 +1,37 @@
+"""Query understanding: gemeenten named (known or not), years, comparisons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from ingest.gazetteer import load_gazetteer
+
+_COMPARISON = re.compile(
+    r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|welke gemeenten?|elke gemeente|per gemeente|alle gemeenten"
+    r"|beide gemeenten|gemeenten onderling|ten opzichte van)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryInfo:
+    """What a question says beyond its words."""
+
+    gemeenten: tuple[str, ...] = ()  # named and present in the corpus
+    unknown_gemeenten: tuple[str, ...] = ()  # named Dutch municipalities the corpus does not hold
+    years: tuple[int, ...] = ()
+    comparison: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo:
+    """Find gemeenten ("in Hengelo", "Losserse", "Haaksbergs"), years and comparison cues."""
+    named = list(dict.fromkeys(m.gemeente for m in load_gazetteer().mentions(query)))
+    known = tuple(g for g in named if g in corpus_gemeenten)
+    unknown = tuple(g for g in named if g not in corpus_gemeenten)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
+    comparison = len(known) + len(unknown) >= 2 or bool(_COMPARISON.search(query))
+    return QueryInfo(known, unknown, years, comparison)

@@ -1,0 +1,218 @@
+"""Hybrid search over an index folder: filters, fusion, duplicates, strata.
+
+One :class:`Searcher` holds the loaded resources (chunks, lexical index,
+vectors, embedder); the steps are functions: :func:`allowed_mask`,
+:func:`fuse`, :func:`drop_duplicates`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import EMBEDDER_FILE, Embedder, VectorIndex, load_embedder
+from index.lexical import LexicalIndex
+from index.query import QueryInfo, understand_query
+from index.settings import SearchSettings
+from ingest.errors import BeleidsvraagError, ConfigurationError
+from ingest.records import Chunk
+from ingest.store import IndexCorruptError, read_chunks, read_manifest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions on passages; empty means no restriction."""
+
+    gemeenten: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None  # inclusive range the document's period must overlap
+    doc_ids: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A ranked passage with its document."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "rank": self.rank, "chunk_id": c.chunk_id, "score": round(self.score, 6), "text": c.text,
+            "section": c.section, "page_start": c.page_start, "page_end": c.page_end,
+            "document": {"doc_id": c.doc_id, "path": c.path, "title": c.title, "municipalities": c.municipalities,
+                         "doc_type": c.doc_type, "period": c.period},
+        }  # fmt: skip
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    filters: Filters
+    info: QueryInfo
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "filters": self.filters.to_json(),
+            "gemeenten_detected": list(self.info.gemeenten),
+            "unknown_gemeenten": list(self.info.unknown_gemeenten),
+            "comparison": self.info.comparison,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+def index_text(chunk: Chunk) -> str:
+    """What the search legs see of a passage: its document title and section too."""
+    return f"{chunk.title}\n{chunk.section}\n{chunk.text}"
+
+
+class Searcher:
+    """A loaded index folder, ready to answer queries."""
+
+    def __init__(self, folder: Path, settings: SearchSettings | None = None) -> None:
+        self.folder = folder
+        self.settings = settings or SearchSettings()
+        self.manifest = read_manifest(folder)
+        section = self.manifest.get("search")
+        if not section:
+            raise IndexCorruptError(f"{folder} has no search index; run 'beleidsvraag ingest' again")
+        self.chunks: list[Chunk] = read_chunks(folder)
+        if len(self.chunks) != section.get("chunks"):
+            raise IndexCorruptError(f"{folder}: chunks and search index disagree; run 'beleidsvraag ingest' again")
+        try:
+            self.lexical = LexicalIndex.load(folder)
+            self.vectors = VectorIndex.load(folder)
+            config = json.loads((folder / EMBEDDER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise IndexCorruptError(f"{folder}: search index is damaged ({exc}); run 'beleidsvraag ingest'") from exc
+        self.embedder: Embedder = load_embedder(folder, config)
+        check_embedder(self.embedder, self.vectors, section)
+        self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
+        self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
+
+    def search(self, query: str, *, top_k: int = 10, filters: Filters = Filters()) -> SearchResult:
+        """Ranked passages for a query; gemeenten named in it filter (or, for a
+        comparison, stratify) unless the caller gave gemeente filters."""
+        info = understand_query(query, self.gemeenten)
+        result = SearchResult(query, filters, info)
+        if not query.strip():
+            return result
+        lexical = self.lexical.scores(query)
+        dense_query = self.embedder.embed_query(query)
+        strata = self._strata(info, filters)
+        per_stratum = max(2, -(-top_k // len(strata))) if len(strata) > 1 else top_k
+        ranked: list[list[tuple[int, float]]] = []
+        for stratum in strata:
+            mask = allowed_mask(self.chunks, self._municipalities, stratum)
+            if not mask.any() and stratum.gemeenten and not filters.gemeenten:
+                mask = allowed_mask(self.chunks, self._municipalities, Filters(doc_types=stratum.doc_types))
+            ranked.append(self._rank(lexical, dense_query, mask, per_stratum))
+        merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
+        result.hits = [Hit(rank + 1, score, self.chunks[i]) for rank, (i, score) in enumerate(merged)]
+        return result
+
+    def _strata(self, info: QueryInfo, filters: Filters) -> list[Filters]:
+        if filters.gemeenten:
+            return [filters]
+        gemeenten = info.gemeenten or (tuple(self.gemeenten) if info.comparison else ())
+        if info.comparison and len(gemeenten) > 1:
+            return [Filters((g,), filters.doc_types, filters.years, filters.doc_ids) for g in gemeenten]
+        return [Filters(gemeenten, filters.doc_types, filters.years, filters.doc_ids)]
+
+    def _rank(self, lexical: np.ndarray, dense_query: np.ndarray, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
+        s = self.settings
+        allowed = np.flatnonzero(mask)
+        if allowed.size == 0:
+            return []
+        lex_scores = np.where(mask, lexical, 0.0)
+        lex_top = [int(i) for i in np.argsort(-lex_scores)[: s.candidates] if lex_scores[i] > 0]
+        dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
+        dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
+        fused = fuse([lex_top, dense_top], [s.lexical_weight, s.dense_weight], s.rrf_k)
+        return drop_duplicates(fused, self.chunks)[:k]
+
+
+def check_embedder(embedder: Embedder, vectors: VectorIndex, section: dict[str, Any]) -> None:
+    """Refuse an index whose vectors were made by another embedder or dimension."""
+    built = section.get("embedder", {})
+    if built.get("name") != embedder.name or int(built.get("dim", -1)) != embedder.dim or vectors.dim != embedder.dim:
+        raise ConfigurationError(
+            f"index built with embedder {built.get('name')} (dim {built.get('dim')}), "
+            f"but {embedder.name} (dim {embedder.dim}) is configured; run 'beleidsvraag ingest' again"
+        )
+
+
+def allowed_mask(chunks: Sequence[Chunk], municipalities: Sequence[frozenset[str]], filters: Filters) -> np.ndarray:
+    """Boolean mask of the passages a filter allows."""
+    mask = np.ones(len(chunks), dtype=bool)
+    if filters.gemeenten:
+        wanted = set(filters.gemeenten)
+        mask &= np.array([bool(m & wanted) for m in municipalities], dtype=bool)
+    if filters.doc_types:
+        mask &= np.array([c.doc_type in filters.doc_types for c in chunks], dtype=bool)
+    if filters.doc_ids:
+        ids = set(filters.doc_ids)
+        mask &= np.array([c.doc_id in ids or c.parent_doc_id in ids for c in chunks], dtype=bool)
+    if filters.years:
+        mask &= np.array([_overlaps(c.period, filters.years) for c in chunks], dtype=bool)
+    return mask
+
+
+def _overlaps(period: str | None, years: tuple[int, int]) -> bool:
+    if not period:
+        return False
+    parts = [int(p) for p in period.split("-") if p.isdigit()]
+    return bool(parts) and parts[0] <= years[1] and parts[-1] >= years[0]
+
+
+def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: float) -> list[tuple[int, float]]:
+    """Weighted reciprocal-rank fusion; returns (position, score) best first."""
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, i in enumerate(ranking):
+            scores[i] = scores.get(i, 0.0) + weight / (k + rank + 1)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def drop_duplicates(ranked: Sequence[tuple[int, float]], chunks: Sequence[Chunk]) -> list[tuple[int, float]]:
+    """Keep the best of passages that repeat each other (``duplicate_of``)."""
+    seen: set[str] = set()
+    kept = []
+    for i, score in ranked:
+        key = chunks[i].duplicate_of or chunks[i].chunk_id
+        if key not in seen:
+            seen.add(key)
+            kept.append((i, score))
+    return kept
+
+
+def interleave(rankings: Sequence[Sequence[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Round-robin merge of per-stratum rankings, so no stratum is crowded out."""
+    merged: list[tuple[int, float]] = []
+    for depth in range(max((len(r) for r in rankings), default=0)):
+        merged += [r[depth] for r in rankings if depth < len(r)]
+    return merged
+
+
+def open_searcher(folder: Path, settings: SearchSettings | None = None) -> Searcher:
+    try:
+        return Searcher(folder, settings)
+    except BeleidsvraagError:
+        raise
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexCorruptError(f"cannot load the index in {folder} ({exc}); run 'beleidsvraag ingest'") from exc

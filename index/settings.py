@@ -1,0 +1,33 @@
+"""Settings of the index stage: embedder choice and fusion weights."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SearchSettings(BaseSettings):
+    """Fusion and candidate settings (env ``BELEIDSVRAAG_SEARCH_<NAME>``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BELEIDSVRAAG_SEARCH_", extra="ignore")
+
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 leg in reciprocal-rank fusion.")
+    dense_weight: float = Field(0.7, ge=0, description="Weight of the vector leg in reciprocal-rank fusion.")
+    rrf_k: float = Field(60.0, gt=0, description="Rank constant of reciprocal-rank fusion.")
+    candidates: int = Field(100, ge=10, description="Passages each leg contributes to fusion.")
+    min_dense_score: float = Field(0.05, description="Vector similarities at or below this are dropped.")
+
+
+class EmbedderSettings(BaseSettings):
+    """Which embedder builds the vectors (env ``BELEIDSVRAAG_EMBEDDER_<NAME>``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BELEIDSVRAAG_EMBEDDER_", extra="ignore")
+
+    model: str = Field(
+        "builtin",
+        description="'builtin' (character n-gram LSA fitted on the corpus, no download) or a "
+        "sentence-transformers model name or local path.",
+    )
+    dim: int = Field(256, ge=8, le=1024, description="Dimensions of the built-in embedder.")
+    query_prefix: str = Field("", description="Prefix for queries (e5 models get 'query: ' by default).")
+    passage_prefix: str = Field("", description="Prefix for passages (e5 models get 'passage: ' by default).")
