@@ -115,6 +115,7 @@ class DutchAnalyzer:
         self._stemmer = Stemmer.Stemmer("dutch")
         self.lexicon = lexicon or load_lexicon()
         self.split_compound = lru_cache(maxsize=200_000)(self._split_compound)
+        self._phrase_cache: dict[str, str] = {}
 
     @staticmethod
     def words(text: str) -> list[str]:
@@ -164,19 +165,33 @@ class DutchAnalyzer:
         return weights
 
     def expansions(self, text: str) -> list[str]:
-        """Acronym expansions and synonyms of phrases in the text (folded)."""
-        folded = " " + " ".join(self.words(text)) + " "
+        """Acronym expansions and synonyms of phrases in the text.
+
+        Phrases are compared as stem sequences, so "betaalt mee" finds the group
+        of "betalen"; an acronym that is also a word ("om") counts only when the
+        text writes it in capitals.
+        """
+        stems = " " + " ".join(self._stem_words(text)) + " "
         upper = {fold(w) for w in re.findall(r"\b[A-Z][A-Z&]{1,7}\b", text)}
         found: list[str] = []
         for acronym, expansions in self.lexicon.acronyms.items():
-            if f" {acronym} " in folded and (acronym in upper or len(acronym) >= 4):
+            if f" {self._phrase(acronym)} " in stems and (acronym in upper or len(acronym) >= 4):
                 found += expansions
-            elif any(f" {e} " in folded for e in expansions):
+            elif any(f" {self._phrase(e)} " in stems for e in expansions):
                 found.append(acronym)
         for group in self.lexicon.synonyms:
-            if any(f" {t} " in folded for t in group):
-                found += [t for t in group if f" {t} " not in folded]
+            present = [t for t in group if f" {self._phrase(t)} " in stems]
+            if present:
+                found += [t for t in group if t not in present]
         return found
+
+    def _stem_words(self, text: str) -> list[str]:
+        return [self._stemmer.stemWord(w) for w in self.words(text)]
+
+    def _phrase(self, phrase: str) -> str:
+        if phrase not in self._phrase_cache:
+            self._phrase_cache[phrase] = " ".join(self._stem_words(phrase))
+        return self._phrase_cache[phrase]
 
 
 def _splits(word: str, parts: dict[str, int], depth: int) -> list[tuple[str, ...]]:

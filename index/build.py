@@ -11,6 +11,7 @@ from typing import Any
 from index.analyzer import ANALYZER_VERSION
 from index.dense import CharLsaEmbedder, Embedder, SentenceTransformerEmbedder, VectorIndex, write_embedder_state
 from index.lexical import LexicalIndex
+from index.ngram import NgramIndex
 from index.search import index_text
 from index.settings import EmbedderSettings
 from ingest.records import Chunk
@@ -18,10 +19,10 @@ from ingest.records import Chunk
 log = logging.getLogger(__name__)
 
 
-def make_embedder(settings: EmbedderSettings, texts: Sequence[str]) -> Embedder:
-    """The configured embedder; the built-in one is fitted on ``texts``."""
+def make_embedder(settings: EmbedderSettings, builtin: CharLsaEmbedder) -> Embedder:
+    """The configured embedder; ``builtin`` is the one fitted on the corpus."""
     if settings.model == "builtin":
-        return CharLsaEmbedder.fit(texts, dim=settings.dim)
+        return builtin
     return SentenceTransformerEmbedder(
         settings.model, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix
     )
@@ -33,7 +34,10 @@ def build_search_index(folder: Path, chunks: Sequence[Chunk], settings: Embedder
     texts = [index_text(c) for c in chunks] or [""]
     lexical = LexicalIndex.build(texts)
     lexical.save(folder)
-    embedder = make_embedder(settings, texts)
+    builtin = CharLsaEmbedder.fit(texts, dim=settings.dim)
+    builtin.save(folder)  # its n-gram vocabulary also serves the n-gram leg
+    NgramIndex.build(texts, builtin).save(folder)
+    embedder = make_embedder(settings, builtin)
     vectors = VectorIndex.build(embedder.embed_passages(texts))
     vectors.save(folder)
     config = write_embedder_state(folder, embedder)

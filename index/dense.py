@@ -86,7 +86,11 @@ class CharLsaEmbedder:
         return cls(vocabulary, idf, vt[::-1].copy())
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return _l2(np.asarray(_tfidf(texts, self.vocabulary, self.idf) @ self.components.T))
+        return _l2(np.asarray(self.tfidf(texts) @ self.components.T))
+
+    def tfidf(self, texts: Sequence[str]) -> Any:
+        """Sparse L2-normalised TF-IDF rows (the n-gram leg uses them directly)."""
+        return _tfidf(texts, self.vocabulary, self.idf)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_passages([text])[0]
@@ -226,8 +230,6 @@ class VectorIndex:
 
 
 def write_embedder_state(folder: Path, embedder: Embedder) -> dict[str, Any]:
-    if isinstance(embedder, CharLsaEmbedder):
-        embedder.save(folder)
     config = embedder_config(embedder)
     (folder / EMBEDDER_FILE).write_text(json.dumps(config), encoding="utf-8")
     return config

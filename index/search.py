@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from index.dense import EMBEDDER_FILE, Embedder, VectorIndex, load_embedder
+from index.dense import EMBEDDER_FILE, CharLsaEmbedder, Embedder, VectorIndex, load_embedder
 from index.lexical import LexicalIndex
+from index.ngram import NgramIndex
 from index.query import QueryInfo, understand_query
 from index.settings import SearchSettings
 from ingest.errors import BeleidsvraagError, ConfigurationError
@@ -101,6 +102,7 @@ class Searcher:
         except (OSError, ValueError, RuntimeError) as exc:
             raise IndexCorruptError(f"{folder}: search index is damaged ({exc}); run 'beleidsvraag ingest'") from exc
         self.embedder: Embedder = load_embedder(folder, config)
+        self.ngram = NgramIndex.load(folder, CharLsaEmbedder.load(folder))
         check_embedder(self.embedder, self.vectors, section)
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
         self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
@@ -113,6 +115,7 @@ class Searcher:
         if not query.strip():
             return result
         lexical = self.lexical.scores(query)
+        ngram = self.ngram.scores(query)
         dense_query = self.embedder.embed_query(query)
         strata = self._strata(info, filters)
         per_stratum = max(2, -(-top_k // len(strata))) if len(strata) > 1 else top_k
@@ -121,7 +124,7 @@ class Searcher:
             mask = allowed_mask(self.chunks, self._municipalities, stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
                 mask = allowed_mask(self.chunks, self._municipalities, Filters(doc_types=stratum.doc_types))
-            ranked.append(self._rank(lexical, dense_query, mask, per_stratum))
+            ranked.append(self._rank(lexical, ngram, dense_query, mask, per_stratum))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [Hit(rank + 1, score, self.chunks[i]) for rank, (i, score) in enumerate(merged)]
         return result
@@ -134,17 +137,25 @@ class Searcher:
             return [Filters((g,), filters.doc_types, filters.years, filters.doc_ids) for g in gemeenten]
         return [Filters(gemeenten, filters.doc_types, filters.years, filters.doc_ids)]
 
-    def _rank(self, lexical: np.ndarray, dense_query: np.ndarray, mask: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def _rank(
+        self, lexical: np.ndarray, ngram: np.ndarray, dense_query: np.ndarray, mask: np.ndarray, k: int
+    ) -> list[tuple[int, float]]:
         s = self.settings
         allowed = np.flatnonzero(mask)
         if allowed.size == 0:
             return []
-        lex_scores = np.where(mask, lexical, 0.0)
-        lex_top = [int(i) for i in np.argsort(-lex_scores)[: s.candidates] if lex_scores[i] > 0]
+        lex_top = _top(lexical, mask, s.candidates)
+        ngram_top = _top(ngram, mask, s.candidates)
         dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
         dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
-        fused = fuse([lex_top, dense_top], [s.lexical_weight, s.dense_weight], s.rrf_k)
+        fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
         return drop_duplicates(fused, self.chunks)[:k]
+
+
+def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    """Positions of the ``k`` best positive scores among the allowed passages."""
+    masked = np.where(mask, scores, 0.0)
+    return [int(i) for i in np.argsort(-masked)[:k] if masked[i] > 0]
 
 
 def check_embedder(embedder: Embedder, vectors: VectorIndex, section: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ class SearchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BELEIDSVRAAG_SEARCH_", extra="ignore")
 
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 leg in reciprocal-rank fusion.")
+    ngram_weight: float = Field(0.7, ge=0, description="Weight of the character n-gram TF-IDF leg in fusion.")
     dense_weight: float = Field(0.7, ge=0, description="Weight of the vector leg in reciprocal-rank fusion.")
     rrf_k: float = Field(60.0, gt=0, description="Rank constant of reciprocal-rank fusion.")
     candidates: int = Field(100, ge=10, description="Passages each leg contributes to fusion.")

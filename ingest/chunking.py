@@ -92,18 +92,21 @@ def _units(paragraphs: Sequence[Paragraph], max_chars: int, splitter: Splitter) 
 def chunk_paragraphs(
     text: str,
     paragraphs: Sequence[Paragraph],
-    section_starts: Sequence[int],
+    section_starts: dict[int, int],
     settings: ChunkSettings = ChunkSettings(),
     splitter: Splitter = split_sentences,
 ) -> list[ChunkSpan]:
-    """Pack the paragraphs of one (sub-)document into passages."""
-    starts = set(section_starts)
+    """Pack the paragraphs of one (sub-)document into passages.
+
+    ``section_starts`` maps the offset of each heading to its level (1 = chapter).
+    """
+    starts = section_starts
     groups: list[list[Paragraph]] = [[]]
     for unit in _units(paragraphs, settings.max_chars, splitter):
         current = groups[-1]
         size = current[-1].end - current[0].start if current else 0
         new_size = unit.end - current[0].start if current else len(unit.text)
-        if current and _should_close(current, unit, size, new_size, unit.start in starts, settings):
+        if current and _should_close(current, unit, size, new_size, starts.get(unit.start, 0), settings):
             carried = _trailing_headings(current, starts)
             groups[-1] = current[: len(current) - len(carried)]
             groups.append(carried)
@@ -130,17 +133,18 @@ def _size(group: Sequence[Paragraph]) -> int:
 
 
 def _should_close(
-    current: Sequence[Paragraph], unit: Paragraph, size: int, new_size: int, new_section: bool, s: ChunkSettings
+    current: Sequence[Paragraph], unit: Paragraph, size: int, new_size: int, new_section: int, s: ChunkSettings
 ) -> bool:
+    """``new_section`` is 0, or the level of the heading that ``unit`` opens."""
     if new_size > s.max_chars:
         return True
-    if new_section and size >= s.min_chars:
-        return True
+    if new_section and (size >= s.min_chars or (new_section == 1 and size >= s.min_chars // 4)):
+        return True  # a chapter (level 1) starts a passage unless the current one is tiny
     introduces_list = current[-1].text.rstrip().endswith(":") or unit.text.startswith("•")
     return new_size > s.target_chars and size >= s.min_chars and not introduces_list
 
 
-def _trailing_headings(group: Sequence[Paragraph], section_starts: set[int]) -> list[Paragraph]:
+def _trailing_headings(group: Sequence[Paragraph], section_starts: dict[int, int]) -> list[Paragraph]:
     """Headings at the end of a closing passage move to the next one."""
     k = len(group)
     while k > 1 and group[k - 1].start in section_starts:

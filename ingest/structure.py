@@ -179,12 +179,14 @@ class SectionIndex:
 
     def __init__(self, headings: Sequence[Heading], text_end: int) -> None:
         self._starts: list[int] = []
+        self._levels: list[int] = []
         self._paths: list[str] = []
         stack: list[Heading] = []
         regular = [h for h in headings if h.level > 0]
         for h in regular:
             stack = [s for s in stack if s.level < h.level] + [h]
             self._starts.append(h.start)
+            self._levels.append(h.level)
             self._paths.append(" > ".join(_heading_label(s) for s in stack))
         self._labels = _label_regions([h for h in headings if h.level == 0], regular, text_end)
 
@@ -196,8 +198,9 @@ class SectionIndex:
                 return f"{path} [{label}]" if path else label
         return path
 
-    def boundaries(self) -> list[int]:
-        return list(self._starts)
+    def boundaries(self) -> dict[int, int]:
+        """Heading offsets mapped to their levels (1 = chapter)."""
+        return dict(zip(self._starts, self._levels, strict=True))
 
 
 def _heading_label(h: Heading) -> str:

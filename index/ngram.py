@@ -1,0 +1,44 @@
+"""The character n-gram leg: cosine similarity of sparse TF-IDF vectors.
+
+A second lexical view that tolerates spelling variants, inflection and
+compounds the analyzer did not split. It shares the n-gram vocabulary of the
+built-in embedder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import CharLsaEmbedder
+
+NGRAM_FILE = "ngram_tfidf.npz"
+
+
+class NgramIndex:
+    def __init__(self, matrix: Any, encoder: CharLsaEmbedder) -> None:
+        self._matrix = matrix.tocsr()
+        self._encoder = encoder
+
+    @classmethod
+    def build(cls, texts: Sequence[str], encoder: CharLsaEmbedder) -> NgramIndex:
+        return cls(encoder.tfidf(texts), encoder)
+
+    def save(self, folder: Path) -> None:
+        from scipy.sparse import save_npz
+
+        save_npz(folder / NGRAM_FILE, self._matrix)
+
+    @classmethod
+    def load(cls, folder: Path, encoder: CharLsaEmbedder) -> NgramIndex:
+        from scipy.sparse import load_npz
+
+        return cls(load_npz(folder / NGRAM_FILE), encoder)
+
+    def scores(self, query: str) -> np.ndarray:
+        """Cosine similarity of every passage with the query."""
+        vector = self._encoder.tfidf([query])
+        return np.asarray((self._matrix @ vector.T).todense()).ravel().astype(np.float32)
