@@ -76,18 +76,27 @@ def main(verbose: bool, debug: bool) -> None:
 @index_option
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), help="YAML or CSV with metadata per file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--embedder",
+    envvar="BELEIDSVRAAG_EMBEDDER_MODEL",
+    help="'builtin' (default) or a sentence-transformers model name or local path.",
+)
 @friendly_errors
-def ingest(paths: tuple[Path, ...], index_dir: Path | None, manifest: Path | None, quiet: bool) -> None:
+def ingest(
+    paths: tuple[Path, ...], index_dir: Path | None, manifest: Path | None, quiet: bool, embedder: str | None
+) -> None:
     """Ingest PDF and text files (default: data/corpus) into the index."""
     from app.build import build_index
     from app.report import print_ingest_summary, progress_bar
+    from index.settings import EmbedderSettings
 
     settings = _settings(index=index_dir)
+    embedder_settings = EmbedderSettings(model=embedder) if embedder else EmbedderSettings()
     targets = list(paths) or [settings.corpus]
     with progress_bar(enabled=not quiet) as progress:
         result, _ = build_index(
             targets, settings.index, settings=settings.chunk_settings(), manifest_path=manifest, root=Path.cwd(),
-            progress=progress,
+            progress=progress, embedder=embedder_settings,
         )  # fmt: skip
     print_ingest_summary(result, settings.index)
     if result.failed:
@@ -120,17 +129,19 @@ def docs(index_dir: Path | None, as_json: bool) -> None:
 @click.option("--type", "doc_types", multiple=True, help="Only this document type (repeatable).")
 @click.option("--years", help="Only documents whose period overlaps, e.g. 2024-2027 or 2025.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per query).")
+@click.option("--reranker", envvar="BELEIDSVRAAG_SEARCH_RERANKER", help="Cross-encoder name or local path.")
 @friendly_errors
 def search(
     query: str, index_dir: Path | None, top_k: int, gemeenten: tuple[str, ...], doc_types: tuple[str, ...],
-    years: str | None, as_json: bool,
+    years: str | None, as_json: bool, reranker: str | None,
 ) -> None:  # fmt: skip
     """Search passages. QUERY '-' reads one query per line from stdin (JSON lines out)."""
     from app.report import print_search_result
     from index.search import open_searcher
+    from index.settings import SearchSettings
 
     settings = _settings(index=index_dir)
-    searcher = open_searcher(settings.index)
+    searcher = open_searcher(settings.index, SearchSettings(reranker=reranker) if reranker else None)
     filters = _filters(searcher.gemeenten, gemeenten, doc_types, years)
     queries = [q.strip() for q in sys.stdin if q.strip()] if query == "-" else [query]
     for text in queries:

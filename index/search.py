@@ -20,6 +20,7 @@ from index.dense import EMBEDDER_FILE, CharLsaEmbedder, Embedder, VectorIndex, l
 from index.lexical import LexicalIndex
 from index.ngram import NgramIndex
 from index.query import QueryInfo, understand_query
+from index.rerank import CrossEncoderReranker, rerank
 from index.settings import SearchSettings
 from ingest.errors import BeleidsvraagError, ConfigurationError
 from ingest.records import Chunk
@@ -104,6 +105,7 @@ class Searcher:
         self.embedder: Embedder = load_embedder(folder, config)
         self.ngram = NgramIndex.load(folder, CharLsaEmbedder.load(folder))
         check_embedder(self.embedder, self.vectors, section)
+        self.reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
         self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
 
@@ -124,7 +126,7 @@ class Searcher:
             mask = allowed_mask(self.chunks, self._municipalities, stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
                 mask = allowed_mask(self.chunks, self._municipalities, Filters(doc_types=stratum.doc_types))
-            ranked.append(self._rank(lexical, ngram, dense_query, mask, per_stratum))
+            ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [Hit(rank + 1, score, self.chunks[i]) for rank, (i, score) in enumerate(merged)]
         return result
@@ -138,8 +140,13 @@ class Searcher:
         return [Filters(gemeenten, filters.doc_types, filters.years, filters.doc_ids)]
 
     def _rank(
-        self, lexical: np.ndarray, ngram: np.ndarray, dense_query: np.ndarray, mask: np.ndarray, k: int
+        self, query: str, legs: tuple[np.ndarray, np.ndarray, np.ndarray], mask: np.ndarray, k: int
     ) -> list[tuple[int, float]]:
+        """Fused, de-duplicated (and optionally reranked) passages within ``mask``.
+
+        ``legs`` holds the BM25 scores, the n-gram scores and the query vector.
+        """
+        lexical, ngram, dense_query = legs
         s = self.settings
         allowed = np.flatnonzero(mask)
         if allowed.size == 0:
@@ -149,7 +156,10 @@ class Searcher:
         dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
         dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
         fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
-        return drop_duplicates(fused, self.chunks)[:k]
+        ranked = drop_duplicates(fused, self.chunks)
+        if self.reranker is not None:
+            ranked = rerank(self.reranker, query, ranked, [c.text for c in self.chunks], s.rerank_depth)
+        return ranked[:k]
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:

@@ -16,6 +16,8 @@ class SearchSettings(BaseSettings):
     dense_weight: float = Field(0.7, ge=0, description="Weight of the vector leg in reciprocal-rank fusion.")
     rrf_k: float = Field(60.0, gt=0, description="Rank constant of reciprocal-rank fusion.")
     candidates: int = Field(100, ge=10, description="Passages each leg contributes to fusion.")
+    reranker: str = Field("", description="Cross-encoder name or local path; empty: no reranking.")
+    rerank_depth: int = Field(30, ge=1, description="Fused candidates the reranker reorders.")
     min_dense_score: float = Field(0.05, description="Vector similarities at or below this are dropped.")
 
 

@@ -1,0 +1,81 @@
+"""The Dutch analyzer: folding, stemming, stop words, compounds, numbers, lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.analyzer import DutchAnalyzer, fold, normalize_numbers
+
+VOCABULARY = {
+    "veiligheid": 40, "beleving": 6, "jeugd": 30, "overlast": 25, "woning": 12, "inbraken": 5, "gemeente": 60,
+    "raad": 20, "gemeent": 1, "zorg": 30, "instellingen": 4, "drugs": 9,
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> DutchAnalyzer:
+    return DutchAnalyzer(VOCABULARY)
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("veiligheidsbeleving", ("veiligheid", "beleving")),  # linking -s-
+        ("jeugdoverlast", ("jeugd", "overlast")),
+        ("woninginbraken", ("woning", "inbraken")),
+        ("gemeenteraad", ("gemeente", "raad")),  # the frequent part wins over a rare fragment
+        ("zorginstellingen", ("zorg", "instellingen")),
+        ("ondermijning", ("ondermijning",)),  # no parts known: not split
+        ("overlast", ("overlast",)),  # too short to split
+    ],
+)
+def test_compound_splitting(analyzer: DutchAnalyzer, word: str, parts: tuple[str, ...]) -> None:
+    assert analyzer.split_compound(word) == parts
+
+
+def test_compound_terms_let_parts_match(analyzer: DutchAnalyzer) -> None:
+    doc = set(analyzer.terms("De jeugdoverlast neemt toe."))
+    assert set(analyzer.terms("overlast door jeugd")) <= doc
+
+
+def test_stemming_stopwords_and_folding(analyzer: DutchAnalyzer) -> None:
+    assert analyzer.terms("de woninginbraken")[0] == analyzer.terms("woninginbraak")[0]  # one stem
+    assert "de" not in analyzer.terms("de het een")
+    assert analyzer.terms("financiën") == analyzer.terms("financien")
+    assert fold("Financiën Één") == "financien een"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("€ 380.000,-", "€ 380000"),
+        ("€50.000,-", "€50000"),
+        ("2024 t/m 2027", "2024 2027 p2024_2027"),
+        ("2024 tot en met 2027", "2024 2027 p2024_2027"),
+        ("2013-2016", "2013 2016 p2013_2016"),
+    ],
+)
+def test_numbers_and_periods(text: str, expected: str) -> None:
+    assert normalize_numbers(text) == expected
+
+
+def test_period_forms_match_each_other(analyzer: DutchAnalyzer) -> None:
+    assert "p2024_2027" in analyzer.terms("het plan voor 2024-2027")
+    assert "p2024_2027" in analyzer.query_terms("Wat geldt van 2024 tot en met 2027?")
+
+
+def test_acronyms_expand_both_ways(analyzer: DutchAnalyzer) -> None:
+    expanded = analyzer.query_terms("Hoeveel HIC zijn er?")
+    assert {"high", "impact"} <= set(expanded) and expanded["high"] < expanded["hic"]
+    assert "riec" in analyzer.query_terms("het regionaal informatie- en expertisecentrum")
+    assert "hoeveel" not in analyzer.query_terms("Hoeveel HIC zijn er?")  # question words are no terms
+
+
+def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:
+    assert "ministerie" not in analyzer.query_terms("wat is er om te doen")
+    assert "ministerie" in analyzer.query_terms("wat doet het OM")
+
+
+def test_synonyms_match_inflected_forms(analyzer: DutchAnalyzer) -> None:
+    terms = analyzer.query_terms("Wie betaalt mee aan het keurmerk?")
+    assert any(t.startswith("gedrag") for t in terms)  # "gedragen door" from the same synonym group
