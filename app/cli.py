@@ -173,3 +173,29 @@ def _filters(known: list[str], gemeenten: tuple[str, ...], doc_types: tuple[str,
             raise BeleidsvraagError(f"--years takes a year or a range such as 2024-2027, not '{years}'")
         span = (parts[0], parts[-1])
     return Filters(tuple(names), tuple(doc_types), span)
+
+
+@main.command()
+@click.argument("question")
+@index_option
+@click.option("--gemeente", "gemeenten", multiple=True, help="Only this gemeente (repeatable).")
+@click.option("--llm", type=click.Choice(["none"]), default="none", show_default=True, help="Answering mode.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
+@friendly_errors
+def ask(question: str, index_dir: Path | None, gemeenten: tuple[str, ...], llm: str, as_json: bool) -> None:
+    """Answer a Dutch question with cited passages. QUESTION '-' reads one per line from stdin."""
+    from app.assistant import Assistant
+    from app.report import print_answer
+    from index.search import open_searcher
+
+    settings = _settings(index=index_dir)
+    searcher = open_searcher(settings.index)
+    names = _filters(searcher.gemeenten, gemeenten, (), None).gemeenten
+    assistant = Assistant(searcher)
+    questions = [q.strip() for q in sys.stdin if q.strip()] if question == "-" else [question]
+    for text in questions:
+        answer = assistant.ask(text, gemeenten=names)
+        if as_json or question == "-":
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            print_answer(answer)

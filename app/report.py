@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.answer import Answer
 from index.search import SearchResult
 from ingest.pipeline import IngestResult
 from ingest.pipeline import Progress as Progress_
@@ -98,3 +99,19 @@ def print_search_result(result: SearchResult) -> None:
         )
         console.print(f"   [dim]{c.section or '-'}{pages} · score {hit.score:.4f}[/dim]")
         console.print("   " + c.text[:400].replace("\n", " ") + ("…" if len(c.text) > 400 else ""), highlight=False)
+
+
+def print_answer(answer: Answer) -> None:
+    console.print(f"[bold]Vraag:[/bold] {answer.question}", highlight=False)
+    console.print(answer.answer, highlight=False)
+    if answer.period_note:
+        console.print(f"[dim]{answer.period_note}[/dim]", highlight=False)
+    for citation in answer.citations:
+        console.print(f"  [{citation.n}] {citation.label()}", highlight=False)
+    if answer.abstained and answer.hits:
+        console.print("[bold]Mogelijk relevant:[/bold]")
+        for hit in answer.hits[:3]:
+            c = hit.chunk
+            console.print(
+                f"  - {', '.join(c.municipalities)} · {c.title}: {c.text[:160].replace(chr(10), ' ')}…", highlight=False
+            )

@@ -147,7 +147,10 @@ class SentenceTransformerEmbedder:
                 "Give a local folder with the model, or a name already in the Hugging Face cache."
             ) from exc
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -8,6 +8,7 @@ introduces it where the size allows; a heading goes with the text below it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,10 @@ ABBREVIATIONS = (
 )  # fmt: skip
 
 Splitter = Callable[[str], list[tuple[int, int]]]
+#: A paragraph ending in ":" longer than this (characters) has its introducing sentences split off.
+LIST_INTRO_CHARS = 300
+_LIST_ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
+_LIST_NUMBER = re.compile(r"\(?\d{1,2}[.)]|[a-z][.)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,16 @@ def _nlp() -> Any:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (0-based character offsets, end exclusive) of a paragraph."""
     doc = _nlp()(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end > start:
+        if end <= start:
+            continue
+        if spans and _LIST_NUMBER.fullmatch(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end)  # "1." is not a sentence: it numbers the next one
+        else:
             spans.append((start, end))
     return spans
 
@@ -74,6 +83,11 @@ def _units(paragraphs: Sequence[Paragraph], max_chars: int, splitter: Splitter) 
     """Paragraphs, with those longer than ``max_chars`` cut at sentence ends."""
     units: list[Paragraph] = []
     for par in paragraphs:
+        if par.text.rstrip().endswith(":") and len(par.text) > LIST_INTRO_CHARS:
+            par, intro = _split_intro(par, splitter)
+            if intro is not None:
+                units += [*_units([par], max_chars, splitter), intro]
+                continue
         if len(par.text) <= max_chars:
             units.append(par)
             continue
@@ -87,6 +101,18 @@ def _units(paragraphs: Sequence[Paragraph], max_chars: int, splitter: Splitter) 
         if group_start is not None and group_end is not None:
             units.append(Paragraph(par.start + group_start, par.start + group_end, par.text[group_start:group_end]))
     return units
+
+
+def _split_intro(par: Paragraph, splitter: Splitter) -> tuple[Paragraph, Paragraph | None]:
+    """Split off the sentences that introduce a list ("…prioriteiten. Dat zijn:")."""
+    spans = splitter(par.text)
+    if len(spans) < 2:
+        return par, None
+    cut = spans[-2][0] if spans[-1][1] - spans[-1][0] < 60 and len(spans) >= 3 else spans[-1][0]
+    if cut == 0:
+        return par, None
+    head = par.text[:cut].rstrip()
+    return Paragraph(par.start, par.start + len(head), head), Paragraph(par.start + cut, par.end, par.text[cut:])
 
 
 def chunk_paragraphs(
@@ -140,13 +166,16 @@ def _should_close(
         return True
     if new_section and (size >= s.min_chars or (new_section == 1 and size >= s.min_chars // 4)):
         return True  # a chapter (level 1) starts a passage unless the current one is tiny
-    introduces_list = current[-1].text.rstrip().endswith(":") or unit.text.startswith("•")
+    introduces_list = current[-1].text.rstrip().endswith(":") or bool(_LIST_ITEM.match(unit.text))
     return new_size > s.target_chars and size >= s.min_chars and not introduces_list
 
 
 def _trailing_headings(group: Sequence[Paragraph], section_starts: dict[int, int]) -> list[Paragraph]:
-    """Headings at the end of a closing passage move to the next one."""
+    """Headings, and a paragraph introducing a list, at the end of a closing
+    passage move to the next one (with the text or list they announce)."""
     k = len(group)
+    if k > 1 and group[-1].text.rstrip().endswith(":"):
+        k -= 1
     while k > 1 and group[k - 1].start in section_starts:
         k -= 1
     return list(group[k:])

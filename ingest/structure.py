@@ -55,6 +55,7 @@ _OPEN_ENDINGS = frozenset(
         "naar",
     ]
 )
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|•)\s")
 _LABEL = re.compile(r"^([A-Z][a-zà-ÿ]{3,20}):[ ]+([A-Z][^.:;]{2,60})$")
 
 
@@ -142,10 +143,13 @@ def find_headings(paragraphs: Sequence[Paragraph], next_is_body: Sequence[bool])
     """
     headings: list[Heading] = []
     last: tuple[int, ...] | None = None
+    in_list = False
     for k, par in enumerate(paragraphs):
         parsed = parse_heading(par.text)
-        if parsed is None:
-            continue
+        previous = paragraphs[k - 1].text.rstrip() if k else ""
+        in_list = previous.endswith(":") or (in_list and bool(_LIST_ITEM.match(previous)))
+        if parsed is None or (in_list and _LIST_ITEM.match(par.text)):
+            continue  # body text, or an item of a list that a sentence introduced
         number, title, kind = parsed
         if kind == "numbered" and number is not None:
             digits = tuple(int(n) for n in number.split("."))

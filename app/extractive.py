@@ -1,0 +1,135 @@
+"""Extractive answering: choose the sentences that answer a question.
+
+Units are single sentences, runs of two sentences (the fact often stands in
+the sentence after the matching one) and lists kept with the sentence that
+introduces them. A unit scores by the share of query terms it holds, the rank
+of its passage, and whether it holds a value of the kind the question asks
+for (an amount, a year, a list, a name).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.search import Hit
+
+ANSWER_BUDGET = 600  # characters of selected text
+MAX_UNITS = 3
+MAX_LIST_ITEMS = 10
+SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
+
+_TYPES = (
+    ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget)\b|\bhoe (?:groot|hoog|veel)\b"
+                r"|\bwat kost\b|\bhoeveel geld\b"),
+    ("date", r"\bwanneer\b|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
+    ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
+    ("who", r"\bwie\b|\bwelke (?:organisatie|partij|partner|instantie|persoon|functionaris)\b"),
+    ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
+)  # fmt: skip
+_NUMBER = re.compile(
+    r"€\s?\d|\d[\d.,]*\s?(?:%|procent|euro|fte|uur|keer|meldingen|inwoners)|\b\d+[.,]\d+\b|\b\d{1,3}\b"
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE = re.compile(
+    r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b(?:19|20)\d\d\b",
+    re.I,
+)
+
+
+def question_type(question: str) -> str:
+    """numeric, date, period, who, list or lookup."""
+    for name, pattern in _TYPES:
+        if re.search(pattern, question, re.I):
+            return name
+    return "lookup"
+
+
+def has_value(text: str, kind: str) -> bool:
+    """Does ``text`` hold a value of the kind a question asks for?"""
+    if kind == "numeric":
+        return bool(_NUMBER.search(_YEAR.sub(" ", text)))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    if kind == "period":
+        return len(_YEAR.findall(text)) >= 1
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A stretch of one passage: ``start``/``end`` are offsets into its text."""
+
+    hit_index: int
+    start: int
+    end: int
+    text: str
+    is_list: bool = False
+
+
+def units_of(hit_index: int, hit: Hit) -> list[Unit]:
+    """Sentences, two-sentence runs and list groups of a passage."""
+    text = hit.chunk.text
+    spans = [tuple(s) for s in hit.chunk.sentences] or [(0, len(text))]
+    units = [Unit(hit_index, s, e, text[s:e]) for s, e in spans]
+    units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
+    for k, (s, e) in enumerate(spans):
+        if text[s:e].rstrip().endswith(":") and (end := _list_end(text, e)) > e:
+            if e - s < SHORT_INTRO and k > 0:
+                s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
+            units.append(Unit(hit_index, s, end, text[s:end], is_list=True))
+    return units
+
+
+_ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
+
+
+def _list_end(text: str, intro_end: int) -> int:
+    """End of the bullet or numbered lines right after an introducing sentence."""
+    end, pos, items = intro_end, intro_end, 0
+    while pos < len(text) and items < MAX_LIST_ITEMS:
+        nl = text.find("\n", pos)
+        line_start = nl + 1 if nl >= 0 else len(text)
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if nl < 0 or not _ITEM.match(text[line_start:line_end]):
+            break
+        end, pos, items = line_end, line_end, items + 1
+    return end
+
+
+def score_unit(unit: Unit, query_terms: dict[str, float], analyze: Callable[[str], list[str]], kind: str) -> float:
+    terms = set(analyze(unit.text))
+    total = sum(query_terms.values()) or 1.0
+    coverage = sum(w for t, w in query_terms.items() if t in terms) / total
+    if coverage == 0:
+        return 0.0
+    score = coverage + 0.35 / (1 + unit.hit_index)
+    if kind in ("numeric", "date", "period") and has_value(unit.text, kind):
+        score += 0.5
+    if kind == "list" and unit.is_list:
+        score += 0.5
+    return score - 0.0002 * max(0, len(unit.text) - 250)
+
+
+def select_units(
+    hits: Sequence[Hit], query_terms: dict[str, float], analyze: Callable[[str], list[str]], kind: str,
+    budget: int = ANSWER_BUDGET,
+) -> list[Unit]:  # fmt: skip
+    """The best non-overlapping units within the budget, most relevant first."""
+    scored = [(score_unit(u, query_terms, analyze, kind), u) for i, h in enumerate(hits) for u in units_of(i, h)]
+    chosen: list[Unit] = []
+    used = 0
+    for score, unit in sorted(scored, key=lambda x: -x[0]):
+        if score <= 0 or len(chosen) >= MAX_UNITS:
+            break
+        if used + len(unit.text) > budget and chosen:
+            continue
+        if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):
+            continue
+        chosen.append(unit)
+        used += len(unit.text)
+    return chosen  # most relevant first
