@@ -1,0 +1,206 @@
+"""Run the retrieval eval over all systems and write the report.
+
+``python -m eval.report [--index DIR] [--out DIR] [--system NAME]...`` runs every
+system on the question set, prints the table and writes
+``retrieval-<timestamp>.md`` / ``.json`` plus ``latest-retrieval.md`` / ``.json``
+under ``eval/reports/``, with the git commit, the index's chunk and search
+settings and the settings of each system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eval.baselines import BASELINES, ROOT, build_retrievers, check_systems, describe_systems
+from eval.metrics import BUDGET_CHARS
+from eval.questions import Question, load_questions
+from eval.retrieval_eval import RetrievalReport, Summary, evaluate
+from ingest.store import read_manifest
+
+log = logging.getLogger(__name__)
+
+REPORTS_DIR = ROOT / "eval" / "reports"
+FULL_SYSTEM = "ours-full"
+TABLE_HEADER = "| system | recall@5 | MRR@10 | recall@4000c | ms/query |"
+
+
+def format_table(reports: Sequence[RetrievalReport]) -> str:
+    """A markdown table of the overall scores, one row per system."""
+    lines = [TABLE_HEADER, "|---|---:|---:|---:|---:|"]
+    for report in reports:
+        s = report.overall
+        scores = f"{s.recall_at_5:.3f} | {s.mrr_at_10:.3f} | {s.recall_4000c:.3f} | {s.ms_per_query:.1f}"
+        lines.append(f"| {report.system} | {scores} |")
+    return "\n".join(lines)
+
+
+def format_breakdown(title: str, groups: dict[str, Summary]) -> str:
+    """A markdown table of per-group scores under a ``###`` title."""
+    lines = [f"### {title}", "", f"| {title} | n | recall@5 | MRR@10 | recall@4000c |", "|---|---:|---:|---:|---:|"]
+    for name, s in groups.items():
+        lines.append(f"| {name} | {s.n} | {s.recall_at_5:.3f} | {s.mrr_at_10:.3f} | {s.recall_4000c:.3f} |")
+    return "\n".join(lines)
+
+
+def margin_over_baselines(reports: Sequence[RetrievalReport]) -> dict[str, Any] | None:
+    """recall@4000c of ours-full minus that of the best baseline; None when either is missing."""
+    by_name = {r.system: r for r in reports}
+    baselines = [r for r in reports if r.system in BASELINES]
+    if FULL_SYSTEM not in by_name or not baselines:
+        return None
+    best = max(baselines, key=lambda r: r.overall.recall_4000c)
+    ours = by_name[FULL_SYSTEM].overall.recall_4000c
+    return {
+        "metric": "recall@4000c",
+        "ours": ours,
+        "best_baseline": best.system,
+        "baseline": best.overall.recall_4000c,
+        "margin": ours - best.overall.recall_4000c,
+    }
+
+
+def git_commit(root: Path = ROOT) -> str:
+    """Short commit hash (``+dirty`` with uncommitted changes), or ``unknown``."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{commit}+dirty" if status.strip() else commit or "unknown"
+
+
+def index_settings(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an index manifest that shape retrieval, and what identifies the build."""
+    keys = ("search", "chunk_settings", "pipeline", "created", "counts")
+    return {key: manifest.get(key) for key in keys}
+
+
+def render_markdown(reports: Sequence[RetrievalReport], meta: dict[str, Any]) -> str:
+    """The markdown report; ``meta`` holds created, commit, settings and index."""
+    parts = [
+        "# Retrieval eval",
+        "",
+        f"- created: {meta['created']}",
+        f"- git commit: {meta['commit']}",
+        f"- answerable questions: {reports[0].overall.n if reports else 0}; k = {meta['settings'].get('k')}; "
+        f"evidence budget: {BUDGET_CHARS} characters",
+        f"- index search: `{json.dumps(meta['index']['search'], ensure_ascii=False)}`",
+        f"- index chunk_settings: `{json.dumps(meta['index']['chunk_settings'], ensure_ascii=False)}`",
+        f"- index pipeline: `{meta['index']['pipeline']}`, built {meta['index']['created']}",
+        "",
+        "## Systems",
+        "",
+        format_table(reports),
+        "",
+    ]
+    margin = meta.get("margin")
+    if margin:
+        parts += [
+            f"Margin of {FULL_SYSTEM} over the best baseline ({margin['best_baseline']}) on recall@4000c: "
+            f"{margin['margin']:+.3f} ({margin['ours']:.3f} vs {margin['baseline']:.3f}).",
+            "",
+        ]
+    full = next((r for r in reports if r.system == FULL_SYSTEM), None)
+    if full is not None:
+        parts += [f"## Breakdowns for {FULL_SYSTEM}", ""]
+        for title, groups in (("type", full.by_type), ("gemeente", full.by_gemeente), ("doc_type", full.by_doc_type)):
+            parts += [format_breakdown(title, groups), ""]
+    parts += ["## Settings", "", "```json", json.dumps(meta["settings"], indent=2, ensure_ascii=False), "```", ""]
+    return "\n".join(parts)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write through a temporary file renamed into place."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(
+    reports: Sequence[RetrievalReport], folder: Path, *, settings: dict[str, Any], manifest: dict[str, Any]
+) -> tuple[Path, Path]:
+    """Write ``retrieval-<timestamp>.md`` and ``.json`` under ``folder``, plus
+    copies as ``latest-retrieval.md`` / ``.json``; returns the timestamped paths."""
+    now = datetime.now(UTC)
+    meta = {
+        "created": now.isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "settings": settings,
+        "index": index_settings(manifest),
+        "margin": margin_over_baselines(reports),
+    }
+    markdown = render_markdown(reports, meta)
+    payload = json.dumps({**meta, "systems": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"retrieval-{now.strftime('%Y%m%d-%H%M%S')}"
+    md_path, json_path = folder / f"{stem}.md", folder / f"{stem}.json"
+    for path, text in ((md_path, markdown), (json_path, payload)):
+        _write_text(path, text)
+        _write_text(folder / f"latest-retrieval{path.suffix}", text)
+    return md_path, json_path
+
+
+def run_retrieval_eval(
+    index_folder: Path,
+    out_folder: Path | None,
+    systems: list[str] | None = None,
+    *,
+    questions: Sequence[Question] | None = None,
+    k: int = 10,
+) -> list[RetrievalReport]:
+    """Build the systems over ``index_folder``, evaluate each on the questions
+    (default: the whole eval set) and write the report when ``out_folder`` is given."""
+    names = check_systems(systems)
+    questions = load_questions() if questions is None else questions
+    manifest = read_manifest(index_folder)
+    start = time.perf_counter()
+    retrievers = build_retrievers(index_folder, names)
+    build_seconds = time.perf_counter() - start
+    reports = []
+    for retriever in retrievers:
+        log.info("evaluating %s", retriever.name)
+        reports.append(evaluate(retriever, questions, k))
+    if out_folder is not None:
+        settings = {
+            "k": k,
+            "budget_chars": BUDGET_CHARS,
+            "questions": len(questions),
+            "answerable": sum(q.answerable for q in questions),
+            "index_folder": str(index_folder),
+            "build_seconds": round(build_seconds, 1),
+            "systems": describe_systems(names),
+        }
+        write_report(reports, out_folder, settings=settings, manifest=manifest)
+    return reports
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.report", description="Run the retrieval eval and write the report."
+    )
+    parser.add_argument("--index", type=Path, default=ROOT / "data" / "index", help="index folder")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="report folder")
+    parser.add_argument("--system", action="append", dest="systems", help="system to run (repeatable; default all)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    start = time.perf_counter()
+    reports = run_retrieval_eval(args.index, args.out, args.systems)
+    print(format_table(reports))
+    print(f"\n{time.perf_counter() - start:.1f} s; report in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
