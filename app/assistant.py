@@ -123,9 +123,9 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
     if kind in ("numeric", "date") and not any(has_value(u.text, kind) for u in units):
         asked = "bedrag of aantal" if kind == "numeric" else "datum of jaar"
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."
-    for year in _YEAR.findall(question):
-        if not any(year in u.text for u in units) and not any(year in h.chunk.text for h in hits[:3]):
-            return f"Het jaar {year} komt bij dit onderwerp niet voor."
+    years = _YEAR.findall(question)
+    if len(years) == 1 and not any(years[0] in f"{h.chunk.text} {h.chunk.period}" for h in hits):
+        return f"Het jaar {years[0]} komt bij dit onderwerp niet voor."  # one asked year, absent near the topic
     return ""
 
 

@@ -1,0 +1,113 @@
+"""Extractive answers with citations, abstention and comparison on the demo index."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import prompts
+from app.assistant import Assistant, prefer_period
+from app.cli import main
+from app.extractive import question_type
+from index.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def assistant(demo_index: Path) -> Assistant:
+    return Assistant(Searcher(demo_index))
+
+
+# question, the file it is about, a fact the answer and its cited passage must contain
+FACTS = [
+    ("Voor welke periode gold het integraal veiligheidsplan van Losser uit 2013?", "000", "2013-2016"),
+    ("Voor welke jaren wil Losser het huidige veiligheidsbeleid verlengen?", "001", "2025 en 2026"),
+    ("Welke drie beleidsprioriteiten kiest Dinkelland?", "002", "Maatschappelijke onrust en migratie"),
+    ("Wat zijn de prioriteiten van Haaksbergen?", "003", "Veiligheidsbeleving"),
+    ("Bij hoeveel inwoners van Haaksbergen is een vragenlijst afgenomen?", "003", "181"),
+    ("Welke thema's heeft het Hengelose veiligheidsbeleid 2017-2020 als prioriteit?", "004", "Radicalisering"),
+]
+
+
+@pytest.mark.parametrize(("question", "prefix", "fact"), FACTS)
+def test_answers_cite_the_passage_holding_the_fact(assistant: Assistant, question: str, prefix: str, fact: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert fact in answer.answer
+    cited = [c for c in answer.citations if fact in c.hit.chunk.text]
+    assert cited and all(Path(c.hit.chunk.path).name.startswith(prefix) for c in cited)
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}  # every marker points at a citation, every citation is used
+    assert answer.period_note.startswith("Bron:")
+
+
+def test_every_statement_carries_a_marker(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoe pakt Haaksbergen ondermijning aan?")
+    assert all(re.search(r"\[\d+\]$", line) for line in answer.answer.splitlines() if not line.startswith("•"))
+
+
+def test_unknown_gemeente_abstains_with_the_shared_phrase(assistant: Assistant) -> None:
+    answer = assistant.ask("Welke prioriteiten heeft de gemeente Maastricht?")
+    assert answer.abstained and answer.answer.startswith(prompts.cannot_answer())
+    assert "Maastricht" in answer.answer and not answer.citations
+    assert answer.hits  # the closest passages are still shown as 'mogelijk relevant'
+
+
+def test_absent_figure_abstains(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoeveel E33-meldingen over personen met verward gedrag waren er in 2023 in Haaksbergen?")
+    assert answer.abstained and prompts.cannot_answer() in answer.answer
+
+
+def test_current_question_prefers_the_newest_document(assistant: Assistant) -> None:
+    answer = assistant.ask("Wat is het huidige veiligheidsbeleid van Losser?")
+    assert {c.hit.chunk.period for c in answer.citations} == {"2025-2026"}
+    assert "nieuwste" in answer.period_note
+
+
+def test_prefer_period_keeps_everything_without_cues(assistant: Assistant) -> None:
+    hits = assistant.searcher.search("veiligheidsbeleid Losser", top_k=8).hits
+    assert prefer_period(hits, "Wat staat er over veiligheidsbeleid in Losser?") == (hits, "")
+
+
+def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
+    answer = assistant.ask("Vergelijk de prioriteiten van Dinkelland en Haaksbergen.")
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("Dinkelland:") or lines[0].startswith("Haaksbergen:")
+    assert {line.split(":")[0] for line in lines} == {"Dinkelland", "Haaksbergen"}
+    assert {g for c in answer.citations for g in c.hit.chunk.municipalities} >= {"Dinkelland", "Haaksbergen"}
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel geld is er voor cameratoezicht?", "numeric"),
+        ("Wanneer is het plan vastgesteld?", "date"),
+        ("Wat is de looptijd van het IVP?", "period"),
+        ("Wie is verantwoordelijk voor het RIEC?", "who"),
+        ("Welke prioriteiten heeft Hengelo?", "list"),
+        ("Hoe werkt de aanpak van huiselijk geweld?", "lookup"),
+    ],
+)
+def test_question_types(question: str, kind: str) -> None:
+    assert question_type(question) == kind
+
+
+def test_ask_cli_json_and_batch(demo_index: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["ask", "Wat zijn de prioriteiten van Haaksbergen?", "--index", str(demo_index), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"question", "answer", "abstained", "mode", "period_note", "citations", "hits"}
+    assert set(data["citations"][0]) == {"n", "chunk_id", "text", "section", "page_start", "page_end", "document"}
+    batch = runner.invoke(
+        main, ["ask", "-", "--index", str(demo_index)], input="Wat doet Zwolle?\nWat zijn de prioriteiten van Losser?\n"
+    )
+    rows = [json.loads(line) for line in batch.output.splitlines()]
+    assert [r["abstained"] for r in rows] == [True, False]
+    text = runner.invoke(main, ["ask", "Wat zijn de prioriteiten van Haaksbergen?", "--index", str(demo_index)])
+    assert "[1]" in text.output and "Bron:" in text.output and "Traceback" not in text.output
