@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 INDEX ?= data/index
 
-.PHONY: install run test lint typecheck clean
+.PHONY: install run test lint typecheck eval clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(STAMP)
 run: $(STAMP)
 	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX)
 	$(BIN)/beleidsvraag docs --index $(INDEX)
+
+# Retrieval evaluation against baselines on eval/questions; writes eval/reports/ (answer metrics: issue 5).
+eval: $(STAMP)
+	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX) --quiet
+	HF_HUB_OFFLINE=1 $(BIN)/python -m eval.report --index $(INDEX) --out eval/reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
