@@ -139,13 +139,7 @@ class SentenceTransformerEmbedder:
             ) from exc
         if _is_e5(model) and not (query_prefix or passage_prefix):
             query_prefix, passage_prefix = "query: ", "passage: "
-        try:
-            self._model = SentenceTransformer(model, device=device)
-        except Exception as exc:
-            raise ConfigurationError(
-                f"cannot load embedding model '{model}' offline ({type(exc).__name__}). "
-                "Give a local folder with the model, or a name already in the Hugging Face cache."
-            ) from exc
+        self._model = load_local_model(SentenceTransformer, model, "embedding model", device=device)
         self.name = f"st:{model}"
         dimension = (
             getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -160,6 +154,17 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         vector = self._model.encode([self.query_prefix + text], normalize_embeddings=True)
         return np.asarray(vector, dtype=np.float32)[0]
+
+
+def load_local_model(factory: Any, model: str, what: str, **kwargs: Any) -> Any:
+    """Load a sentence-transformers model offline; a clear error when it is not on disk."""
+    try:
+        return factory(model, **kwargs)
+    except Exception as exc:  # the library raises many types for a missing model
+        raise ConfigurationError(
+            f"cannot load {what} '{model}' offline ({type(exc).__name__}). "
+            "Give a local folder with the model, or a name already in the Hugging Face cache."
+        ) from exc
 
 
 def _is_e5(model: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from ingest.errors import ConfigurationError
+from index.dense import load_local_model
 
 
 class Reranker(Protocol):
@@ -23,15 +23,9 @@ class CrossEncoderReranker:
     """A sentence-transformers ``CrossEncoder`` loaded offline by name or path."""
 
     def __init__(self, model: str, *, device: str = "cpu") -> None:
-        try:
-            from sentence_transformers import CrossEncoder
+        from sentence_transformers import CrossEncoder
 
-            self._model = CrossEncoder(model, device=device)
-        except Exception as exc:
-            raise ConfigurationError(
-                f"cannot load reranker '{model}' offline ({type(exc).__name__}). "
-                "Give a local folder with a cross-encoder, or a name already in the Hugging Face cache."
-            ) from exc
+        self._model = load_local_model(CrossEncoder, model, "reranker", device=device)
         self.name = f"cross-encoder:{model}"
 
     def scores(self, query: str, passages: Sequence[str]) -> list[float]:
