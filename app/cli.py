@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
 from app.settings import Settings
 from ingest.errors import BeleidsvraagError
+
+if TYPE_CHECKING:
+    from index.search import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED_FILES = 1
@@ -152,7 +155,8 @@ def search(
             print_search_result(result)
 
 
-def _filters(known: list[str], gemeenten: tuple[str, ...], doc_types: tuple[str, ...], years: str | None):  # type: ignore[no-untyped-def]
+def _filters(known: list[str], gemeenten: tuple[str, ...], doc_types: tuple[str, ...], years: str | None) -> Filters:
+    """Check the CLI's filter options against the index and turn them into :class:`Filters`."""
     from index.search import Filters
     from ingest.gazetteer import load_gazetteer
     from ingest.metadata import DOC_TYPES

@@ -12,7 +12,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from ingest.records import PAGE_BREAK
 
@@ -314,7 +314,7 @@ def dehyphenate(text: str) -> str:
 _HYPHEN_END = re.compile(r"(\S*\w)-[ ]*$")
 
 
-def _next_text_line(lines: Sequence[str], i: int, max_gap: int, skip: set[int] = frozenset()) -> int | None:  # type: ignore[assignment]
+def _next_text_line(lines: Sequence[str], i: int, max_gap: int, skip: Collection[int] = ()) -> int | None:
     gap = 0
     for j in range(i + 1, len(lines)):
         if j in skip:

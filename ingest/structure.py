@@ -208,11 +208,7 @@ class SectionIndex:
 
 
 def _heading_label(h: Heading) -> str:
-    if h.number and not h.number.lower().startswith("bijlage"):
-        return f"{h.number} {h.title}".strip()
-    if h.number:
-        return f"{h.number} {h.title}".strip()
-    return h.title
+    return f"{h.number} {h.title}".strip() if h.number else h.title
 
 
 def _label_regions(labels: Sequence[Heading], headings: Sequence[Heading], end: int) -> list[tuple[int, int, str]]:
