@@ -103,11 +103,13 @@ class Searcher:
         except (OSError, ValueError, RuntimeError) as exc:
             raise IndexCorruptError(f"{folder}: search index is damaged ({exc}); run 'beleidsvraag ingest'") from exc
         self.embedder: Embedder = load_embedder(folder, config)
-        self.ngram = NgramIndex.load(folder, CharLsaEmbedder.load(folder))
+        encoder = self.embedder if isinstance(self.embedder, CharLsaEmbedder) else CharLsaEmbedder.load(folder)
+        self.ngram = NgramIndex.load(folder, encoder)  # the built-in embedder's n-grams, loaded once
         check_embedder(self.embedder, self.vectors, section)
         self.reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
         self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
+        self._texts = [c.text for c in self.chunks]
 
     def search(self, query: str, *, top_k: int = 10, filters: Filters = Filters()) -> SearchResult:
         """Ranked passages for a query; gemeenten named in it filter (or, for a
@@ -158,7 +160,7 @@ class Searcher:
         fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
         ranked = drop_duplicates(fused, self.chunks)
         if self.reranker is not None:
-            ranked = rerank(self.reranker, query, ranked, [c.text for c in self.chunks], s.rerank_depth)
+            ranked = rerank(self.reranker, query, ranked, self._texts, s.rerank_depth)
         return ranked[:k]
 
 
