@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import prompts
 from app.answer import Answer, Citation
+from app.compare import STATUS_LABELS, Comparer, Comparison
 from app.extractive import Unit, has_value, question_type, select_units
 from index.search import Filters, Hit, Searcher, SearchResult
+from index.themes import Priority, load_taxonomy
 from ingest.gazetteer import load_gazetteer
 
 TOP_K = 8
@@ -23,6 +26,10 @@ RELATED = 3
 _CURRENT = re.compile(r"\b(?:huidig\w*|nu|actueel|actuele|momenteel|nieuw\w*|recent\w*|komende|straks)\b", re.I)
 _OLDER = re.compile(r"\b(?:oud\w*|vorig\w*|eerder\w*|vroeger\w*)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_PRIORITY_QUESTION = re.compile(
+    r"\b(?:prioriteit\w*|prioriter\w*|speerpunt\w*|focus\w*|zwaartepunt\w*|beleidsthema\w*|thema'?s|themas|accent\w*)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,7 @@ class Assistant:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.analyzer = searcher.lexical.analyzer
+        self.comparer = Comparer(searcher.chunks, searcher.themes, load_taxonomy())
 
     def ask(self, question: str, *, gemeenten: Sequence[str] = ()) -> Answer:
         result = self.searcher.search(question, top_k=TOP_K, filters=Filters(gemeenten=tuple(gemeenten)))
@@ -49,6 +57,8 @@ class Assistant:
             return abstain(question, result, f"{names} staat niet in de documenten (wel: {known}).")
         if not result.hits:
             return abstain(question, result, "")
+        if info.comparison and (themed := self._compare_themes(question, result, list(gemeenten or info.gemeenten))):
+            return themed
         if info.comparison and len({h.chunk.municipalities[0] for h in result.hits}) > 1:
             return self._compare(question, result)
         hits, period_note = prefer_period(result.hits, question)
@@ -87,6 +97,99 @@ class Assistant:
         answer.hits = result.hits
         answer.period_note = source_note(answer.citations)
         return answer
+
+    def _compare_themes(self, question: str, result: SearchResult, named: list[str]) -> Answer | None:
+        """A comparison about themes or priorities, answered from the theme matrix, per gemeente."""
+        taxonomy = self.comparer.taxonomy
+        topics = taxonomy.named(question)
+        if not topics and not _PRIORITY_QUESTION.search(question):
+            return None
+        names = named if len(named) >= 2 else list(dict.fromkeys([*named, *self.comparer.gemeenten]))
+        citations: dict[str, Citation] = {}
+        if topics:
+            comparison = self.comparer.compare(topics, names)
+            summary = [_status_summary(comparison, citations)] if _PRIORITY_QUESTION.search(question) else []
+            lines = [*summary, *(self._theme_line(question, comparison, g, citations) for g in names)]
+            notes: list[str] = []
+        else:
+            comparison = self.comparer.compare((), names)
+            lines, notes = [], []
+            for gemeente in names:
+                line, note = self._priority_line(question, gemeente, citations)
+                lines.append(line)
+                notes += [note] if note else []
+        answer = Answer(question, "\n".join(lines), False, "extractive", citations=list(citations.values()))
+        answer.hits = result.hits
+        answer.period_note = " ".join([source_note(answer.citations), *notes]).strip()
+        return answer
+
+    def _theme_line(self, question: str, comparison: Comparison, gemeente: str, citations: dict[str, Citation]) -> str:
+        """What one gemeente's documents say about the asked topic(s): status and the best sentence, cited."""
+        parts = []
+        for topic in comparison.topics:
+            cell = comparison.cell(gemeente, topic.id)
+            if cell.status == "absent":
+                parts.append(f"De documenten van {gemeente} zeggen niets over {topic.label.lower()}.")
+                continue
+            period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+            kind = "list" if cell.status == "priority" else "lookup"  # a priority list with its introduction
+            units = select_units(cell.evidence, self._query_terms(question), self.analyzer.terms, kind, budget=400)
+            support = " ".join(f"{unit_text(u)} [{cite(citations, cell.evidence[u.hit_index])}]" for u in units[:1])
+            if not support:
+                support = f"[{cite(citations, cell.evidence[0])}]"
+            parts.append(f"{topic.label}: {STATUS_LABELS[cell.status]}{period}. {support}")
+        return f"{gemeente}: " + " ".join(parts)
+
+    def _priority_line(self, question: str, gemeente: str, citations: dict[str, Citation]) -> tuple[str, str]:
+        """The priorities one gemeente's newest plan names (or of the asked year), each cited."""
+        by_id = {c.chunk_id: c for c in self.searcher.chunks}
+        own = [p for p in self.comparer.themes.priorities if gemeente in by_id[p.chunk_id].municipalities]
+        if not own:
+            return f"{gemeente}: in de documenten is geen lijst met prioriteiten gevonden.", ""
+        periods = {by_id[p.chunk_id].period or "" for p in own}
+        asked = _YEAR.findall(question)
+        chosen = _choose_period(own, by_id, gemeente, asked)
+        picked = [p for p in own if (by_id[p.chunk_id].period or "") == chosen]
+        items = []
+        for p in picked:
+            hit = Hit(0, 0.0, by_id[p.chunk_id])
+            items.append(f"{self.comparer.taxonomy.by_id[p.topic].label} [{cite(citations, hit)}]")
+        note = ""
+        if len(periods) > 1 and not asked:
+            note = (
+                f"Voor {gemeente} staan prioriteiten uit meerdere perioden in de index; "
+                f"dit antwoord gebruikt de nieuwste ({chosen})."
+            )
+        return f"{gemeente} ({chosen or 'periode onbekend'}): " + "; ".join(items) + ".", note
+
+
+def _status_summary(comparison: Comparison, citations: dict[str, Citation]) -> str:
+    """One line per asked topic: where it is a priority, where only discussed (cited), where absent."""
+    lines = []
+    for topic in comparison.topics:
+        groups: dict[str, list[str]] = {}
+        for gemeente in comparison.gemeenten:
+            cell = comparison.cell(gemeente, topic.id)
+            marker = f" [{cite(citations, cell.evidence[0])}]" if cell.evidence else ""
+            groups.setdefault(cell.status, []).append(gemeente + marker)
+        parts = [
+            f"{STATUS_LABELS[s]}: {', '.join(groups[s])}" for s in ("priority", "discussed", "absent") if s in groups
+        ]
+        lines.append(f"{topic.label} — " + "; ".join(parts) + ".")
+    return "\n".join(lines)
+
+
+def _choose_period(own: Sequence[Priority], by_id: dict[str, Any], gemeente: str, asked: Sequence[str]) -> str:
+    """The period whose priorities answer: one holding an asked year, else the newest (the gemeente's own
+    document before a joint one)."""
+
+    def key(p: Priority) -> tuple[int, int, int]:
+        chunk = by_id[p.chunk_id]
+        years = [int(y) for y in _YEAR.findall(chunk.period or "")]
+        holds = any(years and min(years) <= int(a) <= max(years) for a in asked)
+        return (int(holds), max(years) if years else 0, int(chunk.municipalities[0] == gemeente))
+
+    return by_id[max(own, key=key).chunk_id].period or ""
 
 
 def cite(citations: dict[str, Citation], hit: Hit) -> int:

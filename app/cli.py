@@ -203,3 +203,39 @@ def ask(question: str, index_dir: Path | None, gemeenten: tuple[str, ...], llm: 
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
             print_answer(answer)
+
+
+@main.command()
+@index_option
+@click.option("--theme", "themes", multiple=True, help="Theme or field (id, label or term; repeatable). Default: all.")
+@click.option("--gemeente", "gemeenten", multiple=True, help="Gemeente to compare (repeatable). Default: all.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="Output format.",
+)  # fmt: skip
+@friendly_errors
+def compare(index_dir: Path | None, themes: tuple[str, ...], gemeenten: tuple[str, ...], fmt: str) -> None:
+    """Compare gemeenten by theme: priority / discussed / absent, every cell cited.
+
+    With one --theme the best passages per gemeente are shown side by side."""
+    import csv
+
+    from app.compare import Comparer
+    from app.report import print_comparison
+    from ingest.gazetteer import load_gazetteer
+    from ingest.store import read_manifest
+
+    settings = _settings(index=index_dir)
+    read_manifest(settings.index)  # a clear error when there is no index
+    comparer = Comparer.from_folder(settings.index)
+    names = [load_gazetteer().canonical(g) or g for g in gemeenten]
+    comparison = comparer.compare(themes, names)
+    if fmt == "json":
+        click.echo(json.dumps(comparison.to_json(), ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        rows = comparison.rows()
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["gemeente"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        print_comparison(comparison, comparer.taxonomy)

@@ -7,11 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from app.answer import Answer
+from app.compare import STATUS_LABELS, Cell, Comparison, excerpt
 from index.search import SearchResult
+from index.themes import Taxonomy
 from ingest.pipeline import IngestResult
 from ingest.pipeline import Progress as Progress_
 from ingest.records import Document
@@ -115,3 +118,55 @@ def print_answer(answer: Answer) -> None:
             console.print(
                 f"  - {', '.join(c.municipalities)} · {c.title}: {c.text[:160].replace(chr(10), ' ')}…", highlight=False
             )
+
+
+def print_comparison(comparison: Comparison, taxonomy: Taxonomy) -> None:
+    """The matrix (several topics) or the side-by-side passages (one topic), then the sources."""
+    if len(comparison.topics) == 1:
+        _print_side_by_side(comparison, taxonomy)
+    else:
+        table = Table(title="Thema's per gemeente (prioriteit / besproken / niet genoemd)", show_lines=False)
+        table.add_column("thema")
+        for gemeente in comparison.gemeenten:
+            table.add_column(gemeente)
+        for topic in comparison.topics:
+            label = f"[bold]{topic.label}[/bold]" if topic.kind == "veld" else f"  {topic.label}"
+            table.add_row(label, *(_cell_text(comparison, comparison.cell(g, topic.id)) for g in comparison.gemeenten))
+        console.print(table)
+    console.print("[bold]Bronnen[/bold]")
+    for citation in comparison.citations:
+        console.print(f"  [{citation.n}] {citation.label()}", highlight=False)
+
+
+def _cell_text(comparison: Comparison, cell: Cell) -> str:
+    if cell.status == "absent":
+        return "[dim]—[/dim]"
+    markers = "".join(f"[{n}]" for n in comparison.markers(cell))
+    period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+    style = "bold green" if cell.status == "priority" else "yellow"
+    return f"[{style}]{STATUS_LABELS[cell.status]}[/{style}]{period} {escape(markers)}"
+
+
+def _print_side_by_side(comparison: Comparison, taxonomy: Taxonomy) -> None:
+    topic = comparison.topics[0]
+    console.print(f"[bold]{topic.label}[/bold] per gemeente", highlight=False)
+    table = Table(show_lines=True)
+    for gemeente in comparison.gemeenten:
+        table.add_column(gemeente, ratio=1)
+    columns = []
+    for gemeente in comparison.gemeenten:
+        cell = comparison.cell(gemeente, topic.id)
+        if cell.status == "absent":
+            columns.append(f"De documenten van {gemeente} zeggen niets over {topic.label.lower()}.")
+            continue
+        period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+        lines = [f"[bold]{STATUS_LABELS[cell.status]}[/bold]{period}"]
+        for hit, n in zip(cell.evidence, comparison.markers(cell), strict=True):
+            lines.append(
+                escape(
+                    f"{excerpt(hit.chunk.text, topic, taxonomy, anchor=cell.anchors.get(hit.chunk.chunk_id, ''))} [{n}]"
+                )
+            )
+        columns.append("\n\n".join(lines))
+    table.add_row(*columns)
+    console.print(table)

@@ -14,6 +14,7 @@ from index.lexical import LexicalIndex
 from index.ngram import NgramIndex
 from index.search import index_text
 from index.settings import EmbedderSettings
+from index.themes import build_theme_index, load_taxonomy
 from ingest.records import Chunk
 
 log = logging.getLogger(__name__)
@@ -41,5 +42,13 @@ def build_search_index(folder: Path, chunks: Sequence[Chunk], settings: Embedder
     vectors = VectorIndex.build(embedder.embed_passages(texts))
     vectors.save(folder)
     config = write_embedder_state(folder, embedder)
+    themes = build_theme_index(chunks, load_taxonomy())
+    themes.save(folder)
     log.info("search index built in %.1f s", time.perf_counter() - started)
-    return {"chunks": len(chunks), "analyzer": ANALYZER_VERSION, "bm25": {"k1": 1.2, "b": 0.75}, "embedder": config}
+    return {
+        "chunks": len(chunks),
+        "analyzer": ANALYZER_VERSION,
+        "bm25": {"k1": 1.2, "b": 0.75},
+        "embedder": config,
+        "themes": {"taxonomy": themes.fingerprint, "priorities": len(themes.priorities)},
+    }

@@ -22,6 +22,7 @@ from index.ngram import NgramIndex
 from index.query import QueryInfo, understand_query
 from index.rerank import CrossEncoderReranker, rerank
 from index.settings import SearchSettings
+from index.themes import ThemeIndex, load_taxonomy
 from ingest.errors import BeleidsvraagError, ConfigurationError
 from ingest.records import Chunk
 from ingest.store import IndexCorruptError, read_chunks, read_manifest
@@ -49,12 +50,13 @@ class Hit:
     rank: int
     score: float
     chunk: Chunk
+    themes: tuple[str, ...] = ()  # theme ids the passage mentions, most mentioned first
 
     def to_json(self) -> dict[str, Any]:
         c = self.chunk
         return {
             "rank": self.rank, "chunk_id": c.chunk_id, "score": round(self.score, 6), "text": c.text,
-            "section": c.section, "page_start": c.page_start, "page_end": c.page_end,
+            "section": c.section, "page_start": c.page_start, "page_end": c.page_end, "themes": list(self.themes),
             "document": {"doc_id": c.doc_id, "path": c.path, "title": c.title, "municipalities": c.municipalities,
                          "doc_type": c.doc_type, "period": c.period},
         }  # fmt: skip
@@ -110,6 +112,7 @@ class Searcher:
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
         self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
         self._texts = [c.text for c in self.chunks]
+        self.themes = ThemeIndex.load(folder, self.chunks, load_taxonomy())
 
     def search(self, query: str, *, top_k: int = 10, filters: Filters = Filters()) -> SearchResult:
         """Ranked passages for a query; gemeenten named in it filter (or, for a
@@ -130,7 +133,10 @@ class Searcher:
                 mask = allowed_mask(self.chunks, self._municipalities, Filters(doc_types=stratum.doc_types))
             ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
-        result.hits = [Hit(rank + 1, score, self.chunks[i]) for rank, (i, score) in enumerate(merged)]
+        result.hits = [
+            Hit(rank + 1, score, self.chunks[i], tuple(self.themes.themes_of(self.chunks[i].chunk_id)))
+            for rank, (i, score) in enumerate(merged)
+        ]
         return result
 
     def _strata(self, info: QueryInfo, filters: Filters) -> list[Filters]:

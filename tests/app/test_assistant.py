@@ -73,7 +73,7 @@ def test_prefer_period_keeps_everything_without_cues(assistant: Assistant) -> No
 
 
 def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
-    answer = assistant.ask("Vergelijk de prioriteiten van Dinkelland en Haaksbergen.")
+    answer = assistant.ask("Vergelijk het cameratoezicht in Dinkelland en Haaksbergen.")
     lines = answer.answer.splitlines()
     assert lines[0].startswith("Dinkelland:") or lines[0].startswith("Haaksbergen:")
     assert {line.split(":")[0] for line in lines} == {"Dinkelland", "Haaksbergen"}
