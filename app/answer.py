@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,3 +58,13 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "hits": [h.to_json() for h in self.hits],
         }
+
+
+def source_note(citations: Sequence[Citation]) -> str:
+    """Which documents and periods the answer draws on."""
+    sources = dict.fromkeys(
+        f"{c.hit.chunk.title}"
+        + (f" ({c.hit.chunk.period})" if c.hit.chunk.period and c.hit.chunk.period not in c.hit.chunk.title else "")
+        for c in citations
+    )
+    return ("Bron: " + "; ".join(sources) + ".") if sources else ""

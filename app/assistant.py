@@ -9,17 +9,22 @@ topic. A retrieval-score threshold is deliberately not used.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import prompts
-from app.answer import Answer, Citation
+from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison
 from app.extractive import Unit, has_value, question_type, select_units
+from app.llm import generate_answer
+from index.query import understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, load_taxonomy
 from ingest.gazetteer import load_gazetteer
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
 
 TOP_K = 8
 RELATED = 3
@@ -69,6 +74,25 @@ class Assistant:
         answer = compose(question, Draft(hits, units), result.hits)
         answer.period_note = " ".join(p for p in (source_note(answer.citations), period_note) if p)
         return answer
+
+    def answer(
+        self,
+        question: str,
+        *,
+        gemeenten: Sequence[str] = (),
+        llm: LLM | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """The extractive answer, or with ``llm`` the model's answer over the same passages (falling back to
+        the extractive one, with a note, when the model fails or cites nothing valid)."""
+        extractive = self.ask(question, gemeenten=gemeenten)
+        if llm is None:
+            return extractive
+        info = understand_query(question, self.searcher.gemeenten)
+        if extractive.abstained and info.unknown_gemeenten and not info.gemeenten and not gemeenten:
+            return extractive  # passages about other gemeenten must not tempt the model
+        hits, _ = prefer_period(extractive.hits, question)
+        return generate_answer(question, hits, extractive, llm, on_token=on_token)
 
     def _query_terms(self, question: str) -> dict[str, float]:
         """Query terms without the gemeente names (every passage of it has them)."""
@@ -258,13 +282,3 @@ def prefer_period(hits: list[Hit], question: str) -> tuple[list[Hit], str]:
             f"Voor {gemeente} staan documenten uit meerdere perioden in de index; dit antwoord gebruikt het {label}."
         )
     return kept, " ".join(notes)
-
-
-def source_note(citations: Sequence[Citation]) -> str:
-    """Which documents and periods the answer draws on."""
-    sources = dict.fromkeys(
-        f"{c.hit.chunk.title}"
-        + (f" ({c.hit.chunk.period})" if c.hit.chunk.period and c.hit.chunk.period not in c.hit.chunk.title else "")
-        for c in citations
-    )
-    return ("Bron: " + "; ".join(sources) + ".") if sources else ""

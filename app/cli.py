@@ -179,30 +179,117 @@ def _filters(known: list[str], gemeenten: tuple[str, ...], doc_types: tuple[str,
     return Filters(tuple(names), tuple(doc_types), span)
 
 
+llm_options = [
+    click.option(
+        "--llm", type=click.Choice(["none", "ollama", "openai"]), envvar="BELEIDSVRAAG_LLM_PROVIDER", default="none",
+        show_default=True, help="Answering mode: extractive (none) or worded by a local model server.",
+    ),
+    click.option("--llm-model", envvar="BELEIDSVRAAG_LLM_MODEL", help="Model name on the server."),
+    click.option("--llm-url", envvar="BELEIDSVRAAG_LLM_URL", help="Server address (default per provider)."),
+]  # fmt: skip
+
+
+def with_llm_options(func: F) -> F:
+    for option in reversed(llm_options):
+        func = option(func)
+    return func
+
+
+def _llm(provider: str, model: str | None, url: str | None) -> Any:
+    """The configured language model, or None for extractive answers."""
+    if provider == "none":
+        return None
+    from app.llm import LLMSettings, make_llm
+
+    overrides = {k: v for k, v in (("model", model), ("url", url)) if v}
+    try:
+        return make_llm(LLMSettings(provider=provider, **overrides))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise BeleidsvraagError(f"invalid LLM settings: {exc.errors()[0]['msg']}") from exc
+
+
 @main.command()
 @click.argument("question")
 @index_option
 @click.option("--gemeente", "gemeenten", multiple=True, help="Only this gemeente (repeatable).")
-@click.option("--llm", type=click.Choice(["none"]), default="none", show_default=True, help="Answering mode.")
+@with_llm_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per question).")
 @friendly_errors
-def ask(question: str, index_dir: Path | None, gemeenten: tuple[str, ...], llm: str, as_json: bool) -> None:
+def ask(
+    question: str, index_dir: Path | None, gemeenten: tuple[str, ...], llm: str, llm_model: str | None,
+    llm_url: str | None, as_json: bool,
+) -> None:  # fmt: skip
     """Answer a Dutch question with cited passages. QUESTION '-' reads one per line from stdin."""
     from app.assistant import Assistant
-    from app.report import print_answer
     from index.search import open_searcher
 
     settings = _settings(index=index_dir)
+    model = _llm(llm, llm_model, llm_url)
     searcher = open_searcher(settings.index)
     names = _filters(searcher.gemeenten, gemeenten, (), None).gemeenten
     assistant = Assistant(searcher)
-    questions = [q.strip() for q in sys.stdin if q.strip()] if question == "-" else [question]
+    batch = question == "-"
+    questions = [q.strip() for q in sys.stdin if q.strip()] if batch else [question]
     for text in questions:
-        answer = assistant.ask(text, gemeenten=names)
-        if as_json or question == "-":
-            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-        else:
+        _answer_one(assistant, text, names, model, as_json or batch)
+
+
+def _answer_one(assistant: Any, text: str, names: tuple[str, ...], model: Any, as_json: bool) -> Any:
+    """Answer and print one question; with a model, stream its words as they come."""
+    from app.report import print_answer, print_question
+
+    streamed: list[str] = []
+
+    def on_token(delta: str) -> None:
+        if not streamed:
+            print_question(text)
+        streamed.append(delta)
+        click.echo(delta, nl=False)
+
+    answer = assistant.answer(text, gemeenten=names, llm=model, on_token=None if as_json else on_token)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return answer
+    if streamed:
+        click.echo()
+        if answer.mode == "extractive-fallback":  # what streamed was not the answer; the note says why
             print_answer(answer)
+        else:
+            print_answer(answer, text_shown=True)
+    else:
+        print_answer(answer)
+    return answer
+
+
+@main.command()
+@index_option
+@with_llm_options
+@friendly_errors
+def chat(index_dir: Path | None, llm: str, llm_model: str | None, llm_url: str | None) -> None:
+    """A conversation: follow-up questions ("En in Losser?") are made standalone before they are answered.
+
+    Reads one question per line from stdin; an empty line or end of input stops."""
+    from app.assistant import Assistant
+    from app.conversation import rewrite_followup
+    from index.search import open_searcher
+
+    settings = _settings(index=index_dir)
+    model = _llm(llm, llm_model, llm_url)
+    searcher = open_searcher(settings.index)
+    assistant = Assistant(searcher)
+    history: list[tuple[str, str]] = []
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            click.echo("Vraag> ", nl=False)
+        line = sys.stdin.readline()
+        if not line.strip():
+            break
+        standalone = rewrite_followup(line.strip(), history, llm=model, gemeenten=searcher.gemeenten)
+        if standalone != line.strip():
+            click.echo(f"(opgevat als: {standalone})")
+        answer = _answer_one(assistant, standalone, (), model, False)
+        history.append((standalone, answer.answer))
 
 
 @main.command()
@@ -239,3 +326,19 @@ def compare(index_dir: Path | None, themes: tuple[str, ...], gemeenten: tuple[st
         writer.writerows(rows)
     else:
         print_comparison(comparison, comparer.taxonomy)
+
+
+@main.command(name="eval")
+@index_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder (default eval/reports).")
+@click.option("--system", "systems", multiple=True, help="Retrieval system to run (repeatable; default all).")
+@click.option("--no-answers", is_flag=True, help="Skip the answer eval.")
+@friendly_errors
+def eval_command(index_dir: Path | None, out: Path | None, systems: tuple[str, ...], no_answers: bool) -> None:
+    """Run the eval: retrieval systems and baselines, then answers; writes the report."""
+    from eval.report import main as eval_main
+
+    settings = _settings(index=index_dir)
+    argv = ["--index", str(settings.index)] + (["--out", str(out)] if out else [])
+    argv += [arg for s in systems for arg in ("--system", s)] + (["--no-answers"] if no_answers else [])
+    eval_main(argv)

@@ -104,9 +104,18 @@ def print_search_result(result: SearchResult) -> None:
         console.print("   " + c.text[:400].replace("\n", " ") + ("…" if len(c.text) > 400 else ""), highlight=False)
 
 
-def print_answer(answer: Answer) -> None:
-    console.print(f"[bold]Vraag:[/bold] {answer.question}", highlight=False)
-    console.print(answer.answer, highlight=False)
+def print_question(question: str) -> None:
+    console.print(f"[bold]Vraag:[/bold] {question}", highlight=False)
+
+
+def print_answer(answer: Answer, *, text_shown: bool = False) -> None:
+    """The answer, its period note, notes and citations; ``text_shown`` when the text already streamed."""
+    if not text_shown:
+        print_question(answer.question)
+        console.print(answer.answer, highlight=False)
+    for note in answer.notes:
+        if not note.startswith("Mogelijk relevant"):
+            console.print(f"[yellow]{note}[/yellow]", highlight=False)
     if answer.period_note:
         console.print(f"[dim]{answer.period_note}[/dim]", highlight=False)
     for citation in answer.citations:

@@ -1,10 +1,10 @@
-"""Run the retrieval eval over all systems and write the report.
+"""Run the eval (retrieval systems and answers) and write the report.
 
-``python -m eval.report [--index DIR] [--out DIR] [--system NAME]...`` runs every
-system on the question set, prints the table and writes
-``retrieval-<timestamp>.md`` / ``.json`` plus ``latest-retrieval.md`` / ``.json``
-under ``eval/reports/``, with the git commit, the index's chunk and search
-settings and the settings of each system.
+``python -m eval.report [--index DIR] [--out DIR] [--system NAME]... [--no-answers]``
+(also ``beleidsvraag eval``) runs every retrieval system and the answer eval
+on the question set, prints the tables and writes ``eval-<timestamp>.md`` /
+``.json`` plus ``latest.md`` / ``.json`` under ``eval/reports/``, with the git
+commit, the index's chunk and search settings and the settings of each system.
 """
 
 from __future__ import annotations
@@ -20,6 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from eval.answer_eval import (
+    OURS,
+    AnswerReport,
+    format_answer_breakdown,
+    format_answer_table,
+    run_answer_eval,
+)
 from eval.baselines import BASELINES, ROOT, build_retrievers, check_systems, describe_systems
 from eval.metrics import BUDGET_CHARS
 from eval.questions import Question, load_questions
@@ -88,10 +95,12 @@ def index_settings(manifest: dict[str, Any]) -> dict[str, Any]:
     return {key: manifest.get(key) for key in keys}
 
 
-def render_markdown(reports: Sequence[RetrievalReport], meta: dict[str, Any]) -> str:
+def render_markdown(
+    reports: Sequence[RetrievalReport], meta: dict[str, Any], answers: Sequence[AnswerReport] = ()
+) -> str:
     """The markdown report; ``meta`` holds created, commit, settings and index."""
     parts = [
-        "# Retrieval eval",
+        "# Eval: retrieval and answers",
         "",
         f"- created: {meta['created']}",
         f"- git commit: {meta['commit']}",
@@ -118,6 +127,14 @@ def render_markdown(reports: Sequence[RetrievalReport], meta: dict[str, Any]) ->
         parts += [f"## Breakdowns for {FULL_SYSTEM}", ""]
         for title, groups in (("type", full.by_type), ("gemeente", full.by_gemeente), ("doc_type", full.by_doc_type)):
             parts += [format_breakdown(title, groups), ""]
+    if answers:
+        parts += ["## Answers", "", format_answer_table(answers), ""]
+        ours = next((r for r in answers if r.system == OURS), None)
+        if ours is not None:
+            parts += [f"## Answer breakdowns for {OURS}", ""]
+            answer_groups = (("type", ours.by_type), ("gemeente", ours.by_gemeente), ("doc_type", ours.by_doc_type))
+            for title, summaries in answer_groups:
+                parts += [format_answer_breakdown(title, summaries), ""]
     parts += ["## Settings", "", "```json", json.dumps(meta["settings"], indent=2, ensure_ascii=False), "```", ""]
     return "\n".join(parts)
 
@@ -130,10 +147,11 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_report(
-    reports: Sequence[RetrievalReport], folder: Path, *, settings: dict[str, Any], manifest: dict[str, Any]
-) -> tuple[Path, Path]:
-    """Write ``retrieval-<timestamp>.md`` and ``.json`` under ``folder``, plus
-    copies as ``latest-retrieval.md`` / ``.json``; returns the timestamped paths."""
+    reports: Sequence[RetrievalReport], folder: Path, *, settings: dict[str, Any], manifest: dict[str, Any],
+    answers: Sequence[AnswerReport] = (),
+) -> tuple[Path, Path]:  # fmt: skip
+    """Write ``eval-<timestamp>.md`` and ``.json`` under ``folder``, plus
+    copies as ``latest.md`` / ``.json``; returns the timestamped paths."""
     now = datetime.now(UTC)
     meta = {
         "created": now.isoformat(timespec="seconds"),
@@ -142,14 +160,18 @@ def write_report(
         "index": index_settings(manifest),
         "margin": margin_over_baselines(reports),
     }
-    markdown = render_markdown(reports, meta)
-    payload = json.dumps({**meta, "systems": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False)
+    markdown = render_markdown(reports, meta, answers)
+    payload = json.dumps(
+        {**meta, "systems": [r.to_json() for r in reports], "answers": [a.to_json() for a in answers]},
+        indent=2,
+        ensure_ascii=False,
+    )
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"retrieval-{now.strftime('%Y%m%d-%H%M%S')}"
+    stem = f"eval-{now.strftime('%Y%m%d-%H%M%S')}"
     md_path, json_path = folder / f"{stem}.md", folder / f"{stem}.json"
     for path, text in ((md_path, markdown), (json_path, payload)):
         _write_text(path, text)
-        _write_text(folder / f"latest-retrieval{path.suffix}", text)
+        _write_text(folder / f"latest{path.suffix}", text)
     return md_path, json_path
 
 
@@ -160,9 +182,11 @@ def run_retrieval_eval(
     *,
     questions: Sequence[Question] | None = None,
     k: int = 10,
-) -> list[RetrievalReport]:
+    answers: bool = True,
+) -> tuple[list[RetrievalReport], list[AnswerReport]]:
     """Build the systems over ``index_folder``, evaluate each on the questions
-    (default: the whole eval set) and write the report when ``out_folder`` is given."""
+    (default: the whole eval set), evaluate the answers unless ``answers`` is
+    false, and write the report when ``out_folder`` is given."""
     names = check_systems(systems)
     questions = load_questions() if questions is None else questions
     manifest = read_manifest(index_folder)
@@ -173,6 +197,7 @@ def run_retrieval_eval(
     for retriever in retrievers:
         log.info("evaluating %s", retriever.name)
         reports.append(evaluate(retriever, questions, k))
+    answer_reports = run_answer_eval(index_folder, questions) if answers else []
     if out_folder is not None:
         settings = {
             "k": k,
@@ -183,22 +208,26 @@ def run_retrieval_eval(
             "build_seconds": round(build_seconds, 1),
             "systems": describe_systems(names),
         }
-        write_report(reports, out_folder, settings=settings, manifest=manifest)
-    return reports
+        write_report(reports, out_folder, settings=settings, manifest=manifest, answers=answer_reports)
+    return reports, answer_reports
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m eval.report", description="Run the retrieval eval and write the report."
+        prog="python -m eval.report", description="Run the eval (retrieval and answers) and write the report."
     )
     parser.add_argument("--index", type=Path, default=ROOT / "data" / "index", help="index folder")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="report folder")
     parser.add_argument("--system", action="append", dest="systems", help="system to run (repeatable; default all)")
+    parser.add_argument("--no-answers", action="store_true", help="skip the answer eval")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     start = time.perf_counter()
-    reports = run_retrieval_eval(args.index, args.out, args.systems)
+    reports, answers = run_retrieval_eval(args.index, args.out, args.systems, answers=not args.no_answers)
     print(format_table(reports))
+    if answers:
+        print()
+        print(format_answer_table(answers))
     print(f"\n{time.perf_counter() - start:.1f} s; report in {args.out}")
 
 

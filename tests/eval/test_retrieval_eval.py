@@ -98,15 +98,15 @@ def test_unknown_system_is_refused() -> None:
 
 def test_smoke_run_on_the_demo_index(demo_index: Path, tmp_path: Path) -> None:
     questions = load_questions()[:8]
-    reports = run_retrieval_eval(demo_index, tmp_path, ["ours-full", "bm25-whitespace"], questions=questions)
+    reports, answers = run_retrieval_eval(demo_index, tmp_path, ["ours-full", "bm25-whitespace"], questions=questions)
     assert [r.system for r in reports] == ["bm25-whitespace", "ours-full"]
-    md_files, json_files = sorted(tmp_path.glob("retrieval-*.md")), sorted(tmp_path.glob("retrieval-*.json"))
+    md_files, json_files = sorted(tmp_path.glob("eval-*.md")), sorted(tmp_path.glob("eval-*.json"))
     assert len(md_files) == 1 and len(json_files) == 1
-    assert (tmp_path / "latest-retrieval.md").read_text(encoding="utf-8") == md_files[0].read_text(encoding="utf-8")
+    assert (tmp_path / "latest.md").read_text(encoding="utf-8") == md_files[0].read_text(encoding="utf-8")
     markdown = md_files[0].read_text(encoding="utf-8")
     assert TABLE_HEADER in markdown and "## Breakdowns for ours-full" in markdown
 
-    payload = json.loads((tmp_path / "latest-retrieval.json").read_text(encoding="utf-8"))
+    payload = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert payload["commit"] and payload["index"]["chunk_settings"]["target_chars"] > 0
     answerable = sum(q.answerable for q in questions)
     for system in payload["systems"]:
@@ -116,3 +116,9 @@ def test_smoke_run_on_the_demo_index(demo_index: Path, tmp_path: Path) -> None:
         assert all(0.0 <= overall[key] <= 1.0 for key in ("recall_at_5", "mrr_at_10", "recall_4000c"))
     full = next(s for s in payload["systems"] if s["system"] == "ours-full")
     assert full["overall"]["recall_4000c"] > 0.5  # a sanity floor, not a quality target
+    # the answer eval ran in the same command, ours and the naive baseline, over every question
+    assert [a.system for a in answers] == ["ours-extractive", "naive-first-1000c"]
+    assert all(len(a.rows) == len(questions) for a in answers)
+    assert "## Answers" in markdown and "| key-term recall@1000c |" in markdown
+    assert [a["system"] for a in payload["answers"]] == ["ours-extractive", "naive-first-1000c"]
+    assert answers[0].overall.key_term_recall > 0.3  # a sanity floor, not a quality target
