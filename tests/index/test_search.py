@@ -109,7 +109,9 @@ def test_cli_search_json_and_batch(demo_index: Path) -> None:
     data = json.loads(result.output)
     assert set(data) >= {"query", "filters", "gemeenten_detected", "unknown_gemeenten", "hits"}
     hit = data["hits"][0]
-    assert set(hit) == {"rank", "chunk_id", "score", "text", "section", "page_start", "page_end", "document"}
+    keys = {"rank", "chunk_id", "score", "text", "section", "page_start", "page_end", "themes", "document"}
+    assert set(hit) == keys
+    assert "toezicht_en_handhaving" in hit["themes"]  # cameratoezicht is one of its terms
     assert set(hit["document"]) == {"doc_id", "path", "title", "municipalities", "doc_type", "period"}
     batch = runner.invoke(
         main, ["search", "-", "--index", str(demo_index)], input="jeugd\n\nHaaksbergse prioriteiten\n"
