@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import prompts
 from app.answer import Answer, Citation, source_note
-from app.compare import STATUS_LABELS, Comparer, Comparison
+from app.compare import STATUS_LABELS, Comparer, Comparison, silent
 from app.extractive import Unit, has_value, question_type, select_units
 from app.llm import generate_answer
 from index.query import COMPARISON_CUES, understand_query
@@ -162,9 +162,9 @@ class Assistant:
         for topic in comparison.topics:
             cell = comparison.cell(gemeente, topic.id)
             if cell.status == "absent":
-                parts.append(f"De documenten van {gemeente} zeggen niets over {topic.label.lower()}.")
+                parts.append(silent(gemeente, topic))
                 continue
-            period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+            period = cell.period_text()
             kind = "list" if cell.status == "priority" else "lookup"  # a priority list with its introduction
             units = select_units(cell.evidence, self._query_terms(question), self.analyzer.terms, kind, budget=400)
             support = " ".join(f"{unit_text(u)} [{cite(citations, cell.evidence[u.hit_index])}]" for u in units[:1])

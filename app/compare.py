@@ -39,6 +39,15 @@ class Cell:
     #: chunk id → the priority statement in it (where an excerpt should start)
     anchors: dict[str, str] = field(default_factory=dict)
 
+    def period_text(self) -> str:
+        """ " (2024-2027)" for a priority, "" otherwise."""
+        return f" ({', '.join(self.periods)})" if self.periods else ""
+
+
+def silent(gemeente: str, topic: Topic) -> str:
+    """The explicit statement that a gemeente's documents do not speak of a topic."""
+    return f"De documenten van {gemeente} zeggen niets over {topic.label.lower()}."
+
 
 @dataclass(slots=True)
 class Comparison:

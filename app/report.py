@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from app.answer import Answer
-from app.compare import STATUS_LABELS, Cell, Comparison, excerpt
+from app.compare import STATUS_LABELS, Cell, Comparison, excerpt, silent
 from index.search import SearchResult
 from index.themes import Taxonomy
 from ingest.pipeline import IngestResult
@@ -151,7 +151,7 @@ def _cell_text(comparison: Comparison, cell: Cell) -> str:
     if cell.status == "absent":
         return "[dim]—[/dim]"
     markers = "".join(f"[{n}]" for n in comparison.markers(cell))
-    period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+    period = cell.period_text()
     style = "bold green" if cell.status == "priority" else "yellow"
     return f"[{style}]{STATUS_LABELS[cell.status]}[/{style}]{period} {escape(markers)}"
 
@@ -166,9 +166,9 @@ def _print_side_by_side(comparison: Comparison, taxonomy: Taxonomy) -> None:
     for gemeente in comparison.gemeenten:
         cell = comparison.cell(gemeente, topic.id)
         if cell.status == "absent":
-            columns.append(f"De documenten van {gemeente} zeggen niets over {topic.label.lower()}.")
+            columns.append(silent(gemeente, topic))
             continue
-        period = f" ({', '.join(cell.periods)})" if cell.periods else ""
+        period = cell.period_text()
         lines = [f"[bold]{STATUS_LABELS[cell.status]}[/bold]{period}"]
         for hit, n in zip(cell.evidence, comparison.markers(cell), strict=True):
             lines.append(
