@@ -18,9 +18,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.analyzer import fold, normalize_numbers
+from index.settings import SearchSettings
 from ingest.errors import ConfigurationError
 
 VECTORS_FILE = "vectors.faiss"
+VECTORS_META_FILE = "vectors.json"
 EMBEDDER_FILE = "embedder.json"
 LSA_FILE = "lsa.npz"
 BUILTIN = "builtin-char-lsa"
@@ -193,48 +195,131 @@ def load_embedder(folder: Path, config: dict[str, Any]) -> Embedder:
 # --------------------------------------------------------------------------- faiss
 
 
-class VectorIndex:
-    """Inner-product faiss index over normalised vectors; filters by id selector."""
+FLAT = "flat"
+HNSW = "hnsw"
 
-    def __init__(self, index: Any) -> None:
+
+class VectorIndex:
+    """Inner-product faiss index over normalised vectors; filters by id selector.
+
+    Below ``SearchSettings.ann_threshold`` vectors the index is exact
+    (``IndexFlatIP``); from there on it is approximate (``IndexHNSWFlat``). The
+    kind and its parameters are saved next to the vectors (``vectors.json``).
+    """
+
+    def __init__(
+        self, index: Any, *, kind: str = FLAT, params: dict[str, Any] | None = None,
+        settings: SearchSettings | None = None,
+    ) -> None:  # fmt: skip
+        s = settings or SearchSettings()
         self._index = index
+        self.kind = kind
+        self.params = dict(params or {})  # how the graph was built (HNSW only)
+        self.ef_search = s.ann_ef_search
+        self.exact_below = s.ann_threshold
 
     @classmethod
-    def build(cls, vectors: np.ndarray) -> VectorIndex:
-        import faiss
+    def build(cls, vectors: np.ndarray, *, settings: SearchSettings | None = None) -> VectorIndex:
+        """An exact index below the ANN threshold, an HNSW graph from there on."""
+        faiss = _faiss()
 
-        index = faiss.IndexFlatIP(int(vectors.shape[1]))
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(index)
+        s = settings or SearchSettings()
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        if data.shape[0] < s.ann_threshold:
+            index = faiss.IndexFlatIP(int(data.shape[1]))
+            index.add(data)
+            return cls(index, kind=FLAT, settings=s)
+        index = faiss.IndexHNSWFlat(int(data.shape[1]), s.ann_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = s.ann_ef_construction
+        index.add(data)
+        return cls(index, kind=HNSW, params={"m": s.ann_m, "ef_construction": s.ann_ef_construction}, settings=s)
 
     def save(self, folder: Path) -> None:
-        import faiss
+        faiss = _faiss()
 
         faiss.write_index(self._index, str(folder / VECTORS_FILE))
+        meta = {"kind": self.kind, "count": self.count, "dim": self.dim, **self.params}
+        (folder / VECTORS_META_FILE).write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> VectorIndex:
-        import faiss
+    def load(cls, folder: Path, *, settings: SearchSettings | None = None) -> VectorIndex:
+        """Read the index; its kind comes from ``vectors.json`` (an index without
+        one is flat). ``efSearch`` comes from the settings (env) at load time."""
+        faiss = _faiss()
 
-        return cls(faiss.read_index(str(folder / VECTORS_FILE)))
+        meta_path = folder / VECTORS_META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {"kind": FLAT}
+        index = faiss.read_index(str(folder / VECTORS_FILE))
+        kind = str(meta.get("kind"))
+        if kind not in (FLAT, HNSW) or (kind == HNSW) != isinstance(index, faiss.IndexHNSW):
+            raise ValueError(f"{VECTORS_META_FILE} says '{kind}' but {VECTORS_FILE} holds {type(index).__name__}")
+        params = {k: v for k, v in meta.items() if k in ("m", "ef_construction")}
+        return cls(index, kind=kind, params=params, settings=settings)
 
     @property
     def dim(self) -> int:
         return int(self._index.d)
 
+    @property
+    def count(self) -> int:
+        return int(self._index.ntotal)
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors (a copy), in position order."""
+        return np.asarray(self._index.reconstruct_n(0, self.count), dtype=np.float32)
+
+    def describe(self) -> dict[str, Any]:
+        """Kind, size and parameters, for manifests and reports."""
+        search = {"ef_search": self.ef_search} if self.kind == HNSW else {}
+        return {"kind": self.kind, "count": self.count, "dim": self.dim, **self.params, **search}
+
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top ``k`` (position, similarity); ``allowed`` restricts to those positions
-        inside faiss (so a filter never starves the result list)."""
-        import faiss
+        inside faiss (so a filter never starves the result list).
 
-        k = min(k, self._index.ntotal if allowed is None else int(allowed.size))
+        On an HNSW index a selective filter (fewer allowed positions than the ANN
+        threshold) is searched exactly over the allowed vectors, and a graph search
+        that finds fewer than ``k`` allowed passages falls back to that too.
+        """
+        k = min(k, self.count if allowed is None else int(allowed.size))
         if k <= 0:
             return []
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))  # type: ignore[call-arg]
-        scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        if self.kind == FLAT:
+            return self._search_faiss(q, k, allowed)
+        if allowed is not None and allowed.size < self.exact_below:
+            return self.search_exact(q, k, allowed)
+        hits = self._search_faiss(q, k, allowed)
+        return hits if len(hits) >= k or allowed is None else self.search_exact(q, k, allowed)
+
+    def _search_faiss(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        faiss = _faiss()
+
+        selector = None if allowed is None else faiss.IDSelectorBatch(allowed.astype(np.int64))
+        if self.kind == HNSW:
+            fraction = 1.0 if allowed is None else allowed.size / max(1, self.count)
+            ef = max(self.ef_search, k, math.ceil(k / fraction))
+            params: Any = faiss.SearchParametersHNSW(efSearch=ef, sel=selector)
+        else:
+            params = None if selector is None else faiss.SearchParameters(sel=selector)
+        scores, ids = self._index.search(q, k, params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def search_exact(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Exact top ``k`` by inner product over all (or the ``allowed``) vectors."""
+        ids = np.arange(self.count, dtype=np.int64) if allowed is None else allowed.astype(np.int64)
+        if ids.size == 0 or k <= 0:
+            return []
+        scores = self._index.reconstruct_batch(ids) @ query.reshape(-1).astype(np.float32)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(int(ids[j]), float(scores[j])) for j in top]
+
+
+def _faiss() -> Any:
+    """The faiss module, imported on first use (its stubs lack the search parameter classes)."""
+    import faiss
+
+    return faiss
 
 
 def write_embedder_state(folder: Path, embedder: Embedder) -> dict[str, Any]:

@@ -19,6 +19,17 @@ class SearchSettings(BaseSettings):
     reranker: str = Field("", description="Cross-encoder name or local path; empty: no reranking.")
     rerank_depth: int = Field(30, ge=1, description="Fused candidates the reranker reorders.")
     min_dense_score: float = Field(0.05, description="Vector similarities at or below this are dropped.")
+    ann_threshold: int = Field(
+        20_000,
+        ge=1,
+        description="Passages (vectors) from which the vector index is approximate (HNSW) instead of exact; "
+        "a filter allowing fewer passages than this is searched exactly. Measured in eval/reports/bench-scale.md.",
+    )
+    ann_m: int = Field(32, ge=4, le=128, description="HNSW: graph neighbours per vector (set when the index is built).")
+    ann_ef_construction: int = Field(80, ge=8, description="HNSW: candidate list size while building the graph.")
+    ann_ef_search: int = Field(
+        64, ge=8, description="HNSW: candidate list size while searching (at least the number of passages asked)."
+    )
 
 
 class EmbedderSettings(BaseSettings):
