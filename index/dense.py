@@ -222,7 +222,6 @@ class VectorIndex:
     def build(cls, vectors: np.ndarray, *, settings: SearchSettings | None = None) -> VectorIndex:
         """An exact index below the ANN threshold, an HNSW graph from there on."""
         faiss = _faiss()
-
         s = settings or SearchSettings()
         data = np.ascontiguousarray(vectors, dtype=np.float32)
         if data.shape[0] < s.ann_threshold:
@@ -236,7 +235,6 @@ class VectorIndex:
 
     def save(self, folder: Path) -> None:
         faiss = _faiss()
-
         faiss.write_index(self._index, str(folder / VECTORS_FILE))
         meta = {"kind": self.kind, "count": self.count, "dim": self.dim, **self.params}
         (folder / VECTORS_META_FILE).write_text(json.dumps(meta), encoding="utf-8")
@@ -246,7 +244,6 @@ class VectorIndex:
         """Read the index; its kind comes from ``vectors.json`` (an index without
         one is flat). ``efSearch`` comes from the settings (env) at load time."""
         faiss = _faiss()
-
         meta_path = folder / VECTORS_META_FILE
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {"kind": FLAT}
         index = faiss.read_index(str(folder / VECTORS_FILE))
@@ -294,7 +291,6 @@ class VectorIndex:
 
     def _search_faiss(self, q: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         faiss = _faiss()
-
         selector = None if allowed is None else faiss.IDSelectorBatch(allowed.astype(np.int64))
         if self.kind == HNSW:
             fraction = 1.0 if allowed is None else allowed.size / max(1, self.count)
