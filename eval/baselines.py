@@ -130,14 +130,15 @@ def ours_settings(name: str) -> SearchSettings:
 
 
 def indexed_files(index_folder: Path, root: Path = ROOT) -> list[Path]:
-    """The files an index was built from (status ``ingested`` in its manifest).
+    """The files an index holds (status ``ingested`` or ``unchanged`` in its manifest: a re-ingest
+    keeps unchanged files).
 
     Manifest paths are relative to the working directory of the ingest; they
     are looked up under ``root`` first, then as given.
     """
     files = []
     for name, entry in read_manifest(index_folder).get("files", {}).items():
-        if entry.get("status") != "ingested":
+        if entry.get("status") not in ("ingested", "unchanged"):
             continue
         path = Path(name) if Path(name).is_absolute() else root / name
         files.append(path if path.exists() else Path(name))

@@ -51,4 +51,5 @@ def build_search_index(folder: Path, chunks: Sequence[Chunk], settings: Embedder
         "bm25": {"k1": 1.2, "b": 0.75},
         "embedder": config,
         "themes": {"taxonomy": themes.fingerprint, "priorities": len(themes.priorities)},
+        "vectors": vectors.describe(),
     }

@@ -68,6 +68,7 @@ class CharLsaEmbedder:
         self.vocabulary = vocabulary
         self.idf = idf.astype(np.float32)
         self.components = components.astype(np.float32)  # dim × features
+        self._projection = np.ascontiguousarray(self.components.T)  # features × dim, made once
         self.dim = int(components.shape[0])
 
     @classmethod
@@ -88,7 +89,7 @@ class CharLsaEmbedder:
         return cls(vocabulary, idf, vt[::-1].copy())
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return _l2(np.asarray(self.tfidf(texts) @ self.components.T))
+        return _l2(np.asarray(self.tfidf(texts) @ self._projection))
 
     def tfidf(self, texts: Sequence[str]) -> Any:
         """Sparse L2-normalised TF-IDF rows (the n-gram leg uses them directly)."""

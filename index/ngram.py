@@ -21,6 +21,7 @@ NGRAM_FILE = "ngram_tfidf.npz"
 class NgramIndex:
     def __init__(self, matrix: Any, encoder: CharLsaEmbedder) -> None:
         self._matrix = matrix.tocsr()
+        self._columns = self._matrix.tocsc()  # a query touches few n-grams: select their columns only
         self._encoder = encoder
 
     @classmethod
@@ -40,5 +41,8 @@ class NgramIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """Cosine similarity of every passage with the query."""
-        vector = self._encoder.tfidf([query])
-        return np.asarray((self._matrix @ vector.T).todense()).ravel().astype(np.float32)
+        vector = self._encoder.tfidf([query]).tocsr()
+        if not vector.nnz:
+            return np.zeros(self._matrix.shape[0], dtype=np.float32)
+        selected = self._columns[:, vector.indices]
+        return np.asarray(selected @ vector.data).ravel().astype(np.float32)

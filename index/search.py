@@ -100,7 +100,7 @@ class Searcher:
             raise IndexCorruptError(f"{folder}: chunks and search index disagree; run 'beleidsvraag ingest' again")
         try:
             self.lexical = LexicalIndex.load(folder)
-            self.vectors = VectorIndex.load(folder)
+            self.vectors = VectorIndex.load(folder, settings=self.settings)
             config = json.loads((folder / EMBEDDER_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError, RuntimeError) as exc:
             raise IndexCorruptError(f"{folder}: search index is damaged ({exc}); run 'beleidsvraag ingest'") from exc
@@ -173,7 +173,12 @@ class Searcher:
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
     """Positions of the ``k`` best positive scores among the allowed passages."""
     masked = np.where(mask, scores, 0.0)
-    return [int(i) for i in np.argsort(-masked)[:k] if masked[i] > 0]
+    if k < len(masked):
+        best = np.argpartition(-masked, k)[:k]  # the k best in any order, then sorted: no full sort
+        order = best[np.argsort(-masked[best], kind="stable")]
+    else:
+        order = np.argsort(-masked, kind="stable")
+    return [int(i) for i in order[:k] if masked[i] > 0]
 
 
 def check_embedder(embedder: Embedder, vectors: VectorIndex, section: dict[str, Any]) -> None:

@@ -122,3 +122,20 @@ def test_smoke_run_on_the_demo_index(demo_index: Path, tmp_path: Path) -> None:
     assert "## Answers" in markdown and "| key-term recall@1000c |" in markdown
     assert [a["system"] for a in payload["answers"]] == ["ours-extractive", "naive-first-1000c"]
     assert answers[0].overall.key_term_recall > 0.3  # a sanity floor, not a quality target
+
+
+def test_indexed_files_include_those_a_reingest_kept(tmp_path: Path) -> None:
+    from eval.baselines import indexed_files
+    from ingest.store import INDEX_FORMAT
+
+    (tmp_path / "a.txt").write_text("x")
+    manifest = {
+        "format": INDEX_FORMAT,
+        "files": {
+            str(tmp_path / "a.txt"): {"status": "unchanged"},
+            str(tmp_path / "b.txt"): {"status": "ingested"},
+            str(tmp_path / "c.txt"): {"status": "failed"},
+        }
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert [p.name for p in indexed_files(tmp_path, root=tmp_path)] == ["a.txt", "b.txt"]
