@@ -135,7 +135,7 @@ def test_indexed_files_include_those_a_reingest_kept(tmp_path: Path) -> None:
             str(tmp_path / "a.txt"): {"status": "unchanged"},
             str(tmp_path / "b.txt"): {"status": "ingested"},
             str(tmp_path / "c.txt"): {"status": "failed"},
-        }
+        },
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert [p.name for p in indexed_files(tmp_path, root=tmp_path)] == ["a.txt", "b.txt"]
