@@ -35,11 +35,12 @@ def build_search_index(folder: Path, chunks: Sequence[Chunk], settings: Embedder
     texts = [index_text(c) for c in chunks] or [""]
     lexical = LexicalIndex.build(texts)
     lexical.save(folder)
-    builtin = CharLsaEmbedder.fit(texts, dim=settings.dim)
+    builtin, tfidf = CharLsaEmbedder.fit_with_tfidf(texts, dim=settings.dim)  # TF-IDF rows computed once
     builtin.save(folder)  # its n-gram vocabulary also serves the n-gram leg
-    NgramIndex.build(texts, builtin).save(folder)
+    NgramIndex(tfidf, builtin).save(folder)
     embedder = make_embedder(settings, builtin)
-    vectors = VectorIndex.build(embedder.embed_passages(texts))
+    embedded = builtin.embed_tfidf(tfidf) if embedder is builtin else embedder.embed_passages(texts)
+    vectors = VectorIndex.build(embedded)
     vectors.save(folder)
     config = write_embedder_state(folder, embedder)
     themes = build_theme_index(chunks, load_taxonomy())

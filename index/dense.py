@@ -73,6 +73,14 @@ class CharLsaEmbedder:
 
     @classmethod
     def fit(cls, texts: Sequence[str], *, dim: int = 256, max_features: int = 60_000) -> CharLsaEmbedder:
+        return cls.fit_with_tfidf(texts, dim=dim, max_features=max_features)[0]
+
+    @classmethod
+    def fit_with_tfidf(
+        cls, texts: Sequence[str], *, dim: int = 256, max_features: int = 60_000
+    ) -> tuple[CharLsaEmbedder, Any]:
+        """The fitted embedder and the TF-IDF rows of ``texts`` it was fitted on (equal to ``tfidf(texts)``),
+        so an index build need not compute them again."""
         from scipy.sparse.linalg import svds
 
         doc_freq: dict[str, int] = {}
@@ -86,10 +94,14 @@ class CharLsaEmbedder:
         matrix = _tfidf(texts, vocabulary, idf)
         k = max(1, min(dim, min(matrix.shape) - 1))
         _, _, vt = svds(matrix.astype(np.float64), k=k, random_state=0)
-        return cls(vocabulary, idf, vt[::-1].copy())
+        return cls(vocabulary, idf, vt[::-1].copy()), matrix
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return _l2(np.asarray(self.tfidf(texts) @ self._projection))
+        return self.embed_tfidf(self.tfidf(texts))
+
+    def embed_tfidf(self, matrix: Any) -> np.ndarray:
+        """Vectors of TF-IDF rows made by :meth:`tfidf`."""
+        return _l2(np.asarray(matrix @ self._projection))
 
     def tfidf(self, texts: Sequence[str]) -> Any:
         """Sparse L2-normalised TF-IDF rows (the n-gram leg uses them directly)."""

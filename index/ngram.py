@@ -7,7 +7,6 @@ built-in embedder.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,6 @@ class NgramIndex:
         self._matrix = matrix.tocsr()
         self._columns = self._matrix.tocsc()  # a query touches few n-grams: select their columns only
         self._encoder = encoder
-
-    @classmethod
-    def build(cls, texts: Sequence[str], encoder: CharLsaEmbedder) -> NgramIndex:
-        return cls(encoder.tfidf(texts), encoder)
 
     def save(self, folder: Path) -> None:
         from scipy.sparse import save_npz
