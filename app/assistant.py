@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import prompts
 from app.answer import Answer, Citation, source_note
@@ -22,6 +22,7 @@ from index.query import COMPARISON_CUES, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, load_taxonomy
 from ingest.gazetteer import load_gazetteer
+from ingest.records import Chunk
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -175,8 +176,8 @@ class Assistant:
 
     def _priority_line(self, question: str, gemeente: str, citations: dict[str, Citation]) -> tuple[str, str]:
         """The priorities one gemeente's newest plan names (or of the asked year), each cited."""
-        by_id = {c.chunk_id: c for c in self.searcher.chunks}
-        own = [p for p in self.comparer.themes.priorities if gemeente in by_id[p.chunk_id].municipalities]
+        by_id = self.comparer.by_id
+        own = self.comparer.priorities_of(gemeente)
         if not own:
             return f"{gemeente}: in de documenten is geen lijst met prioriteiten gevonden.", ""
         periods = {by_id[p.chunk_id].period or "" for p in own}
@@ -212,7 +213,7 @@ def _status_summary(comparison: Comparison, citations: dict[str, Citation]) -> s
     return "\n".join(lines)
 
 
-def _choose_period(own: Sequence[Priority], by_id: dict[str, Any], gemeente: str, asked: Sequence[str]) -> str:
+def _choose_period(own: Sequence[Priority], by_id: dict[str, Chunk], gemeente: str, asked: Sequence[str]) -> str:
     """The period whose priorities answer: one holding an asked year, else the newest (the gemeente's own
     document before a joint one)."""
 

@@ -103,7 +103,13 @@ class Comparer:
         self.chunks = [c for c in chunks if not c.duplicate_of]
         self.themes = themes
         self.taxonomy = taxonomy
-        self._by_id = {c.chunk_id: c for c in self.chunks}
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        #: gemeente → its passages that mention any theme (built once; cells only look here)
+        self._mentioning: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks:
+            if chunk.chunk_id in themes.mentions:
+                for gemeente in chunk.municipalities:
+                    self._mentioning.setdefault(gemeente, []).append(chunk)
         first_named = {c.municipalities[0] for c in self.chunks if c.municipalities}
         self.gemeenten = sorted(first_named)
         self.all_gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
@@ -159,25 +165,24 @@ class Comparer:
         comparison.citations = list(numbered.values())
         return comparison
 
-    def _of(self, gemeente: str, chunk: Chunk) -> bool:
-        return gemeente in chunk.municipalities
-
-    def _priorities(self, gemeente: str, topic: Topic) -> list[Priority]:
-        found = [
+    def priorities_of(self, gemeente: str) -> list[Priority]:
+        """Every priority named by a document of ``gemeente``."""
+        return [
             p
             for p in self.themes.priorities
-            if p.topic == topic.id and p.chunk_id in self._by_id and self._of(gemeente, self._by_id[p.chunk_id])
+            if p.chunk_id in self.by_id and gemeente in self.by_id[p.chunk_id].municipalities
         ]
-        return sorted(found, key=lambda p: -_period_end(self._by_id[p.chunk_id].period))
+
+    def _priorities(self, gemeente: str, topic: Topic) -> list[Priority]:
+        found = [p for p in self.priorities_of(gemeente) if p.topic == topic.id]
+        return sorted(found, key=lambda p: -_period_end(self.by_id[p.chunk_id].period))
 
     def _mentions(self, gemeente: str, topic: Topic) -> list[tuple[int, Chunk]]:
         """(count, passage) of a gemeente's passages mentioning the topic (a field: any of its themes)."""
         members = {topic.id} if topic.kind == "thema" else {t.id for t in self.taxonomy.themes if t.veld == topic.id}
         out = []
-        for chunk in self.chunks:
-            if not self._of(gemeente, chunk):
-                continue
-            counts = self.themes.mentions.get(chunk.chunk_id, {})
+        for chunk in self._mentioning.get(gemeente, []):
+            counts = self.themes.mentions[chunk.chunk_id]
             n = sum(counts.get(m, 0) for m in members)
             if n:
                 out.append((n, chunk))
@@ -192,8 +197,8 @@ class Comparer:
         if priorities:
             cell.status = "priority"
             cell.priority_rule = priorities[0].rule
-            cell.periods = [p for p in dict.fromkeys(self._by_id[q.chunk_id].period or "" for q in priorities) if p]
-            evidence = [self._by_id[p.chunk_id] for p in priorities]
+            cell.periods = [p for p in dict.fromkeys(self.by_id[q.chunk_id].period or "" for q in priorities) if p]
+            evidence = [self.by_id[p.chunk_id] for p in priorities]
             for p in reversed(priorities):
                 cell.anchors[p.chunk_id] = p.evidence
         elif total >= MIN_MENTIONS:
