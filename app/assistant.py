@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import prompts
@@ -18,6 +18,7 @@ from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
 from app.extractive import Unit, has_value, question_type, select_units
 from app.llm import generate_answer
+from index.analyzer import PARTIAL_MATCH, Concept
 from index.query import COMPARISON_CUES, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, load_taxonomy
@@ -95,16 +96,18 @@ class Assistant:
         hits, _ = prefer_period(extractive.hits, question)
         return generate_answer(question, hits, extractive, llm, on_token=on_token)
 
-    def _query_terms(self, question: str) -> dict[str, float]:
-        """Query terms weighted by their rarity in the index, without the gemeente names (every passage of
-        a gemeente has them)."""
-        terms = self.analyzer.query_terms(question)
-        for mention in load_gazetteer().mentions(question):
-            for term in self.analyzer.terms(mention.surface):
-                terms.pop(term, None)
-        lexical = self.searcher.lexical
-        weighted = {t: w * lexical.idf(t) for t, w in terms.items()}
-        return {t: w for t, w in weighted.items() if w > 0}
+    def _query_terms(self, question: str) -> list[Concept]:
+        """The question's concepts weighted by the rarity of their terms in the index, without the gemeente
+        names (every passage of a gemeente has them)."""
+        names = [m.surface for m in load_gazetteer().mentions(question)]
+        idf = self.searcher.lexical.idf
+        weighted = []
+        for concept in self.analyzer.query_concepts(question, skip=names):
+            weight = max((idf(t) for t in concept.full), default=0.0)
+            weight = weight or PARTIAL_MATCH * max((idf(t) for t in concept.partial), default=0.0)
+            if weight > 0:
+                weighted.append(replace(concept, weight=weight))
+        return weighted
 
     def _compare(self, question: str, result: SearchResult) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""

@@ -10,10 +10,12 @@ for (an amount, a year, a list, a name).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from index.analyzer import Concept
 from index.search import Hit
 
 ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the eval scores the first 1,000)
@@ -21,12 +23,15 @@ MAX_UNITS = 5
 MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
+CONTEXT_SHARE = 0.5  # a query term only in the unit's passage or section title counts this share
+OTHER_RELATIVE = 0.65  # ... and units from a passage not cited yet below this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
 
 _TYPES = (
     ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
                 r"|\bwat kost\b|\bhoeveel geld\b"),
-    ("date", r"\bwanneer\b|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
+    ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
+             r"|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
     ("who", r"\bwie\b|\bwelke (?:organisatie|partij|partner|instantie|persoon|functionaris)\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
@@ -70,6 +75,7 @@ class Unit:
     end: int
     text: str
     is_list: bool = False
+    intro: int = 0  # for a list: length of its introduction in ``text``
 
 
 def units_of(hit_index: int, hit: Hit) -> list[Unit]:
@@ -82,7 +88,7 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
         if text[s:e].rstrip().endswith(":") and (end := _list_end(text, e)) > e:
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
-            units.append(Unit(hit_index, s, end, text[s:end], is_list=True))
+            units.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s))
     return units
 
 
@@ -103,26 +109,69 @@ def _list_end(text: str, intro_end: int) -> int:
     return end
 
 
-def score_unit(unit: Unit, query_terms: dict[str, float], analyze: Callable[[str], list[str]], kind: str) -> float:
-    terms = set(analyze(unit.text))
-    total = sum(query_terms.values()) or 1.0
-    coverage = sum(w for t, w in query_terms.items() if t in terms) / total
-    if coverage == 0:
+def focus_weights(concepts: Sequence[Concept], unit_terms: Sequence[set[str]]) -> list[Concept]:
+    """Concept weights sharpened by how few candidate units name each concept.
+
+    A concept most candidates share is the question's topic (every retrieved
+    passage is about it); one few of them name is what the question asks
+    about, and the unit naming it is more likely the answer.
+    """
+    n = len(unit_terms)
+    if not n:
+        return list(concepts)
+    sharpened = []
+    for c in concepts:
+        df = sum(c.match(terms) > 0 for terms in unit_terms)
+        sharpened.append(replace(c, weight=c.weight * (1.0 + math.log((n + 1) / (df + 1)))))
+    return sharpened
+
+
+def introduces(unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str], list[str]]) -> bool:
+    """Does a list's introduction name something the question asks about? (A list answers a list
+    question when it says what it lists, not when its items happen to hold the question's words.)"""
+    terms = set(analyze(unit.text[: unit.intro]))
+    return any(c.match(terms) for c in concepts)
+
+
+def score_unit(
+    unit: Unit, concepts: Sequence[Concept], terms: set[str], context: set[str], kind: str,
+    analyze: Callable[[str], list[str]],
+) -> float:  # fmt: skip
+    """Weighted share of the question's concepts the unit names; concepts only named around it (passage,
+    section, document title or period) count ``CONTEXT_SHARE``: the topic may be named once for a whole
+    passage or document."""
+    total = sum(c.weight for c in concepts) or 1.0
+    own = sum(c.weight * c.match(terms) for c in concepts)
+    if own == 0:
         return 0.0
-    score = coverage + RANK_BONUS / (1 + unit.hit_index)
+    around = sum(c.weight * max(0.0, c.match(context) - c.match(terms)) for c in concepts)
+    score = (own + CONTEXT_SHARE * around) / total + RANK_BONUS / (1 + unit.hit_index)
     if kind in ("numeric", "date", "period") and has_value(unit.text, kind):
         score += 0.5
-    if kind == "list" and unit.is_list:
+    if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
         score += 0.5
     return score - 0.0002 * max(0, len(unit.text) - 250)
 
 
+def context_of(hit: Hit) -> str:
+    """What a reader of a unit knows besides it: the document's title and period, the section, the passage."""
+    chunk = hit.chunk
+    return "\n".join((chunk.title, chunk.period or "", chunk.section, chunk.text))
+
+
 def select_units(
-    hits: Sequence[Hit], query_terms: dict[str, float], analyze: Callable[[str], list[str]], kind: str,
+    hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
     budget: int = ANSWER_BUDGET,
 ) -> list[Unit]:  # fmt: skip
     """The best non-overlapping units within the budget, most relevant first."""
-    scored = [(score_unit(u, query_terms, analyze, kind), u) for i, h in enumerate(hits) for u in units_of(i, h)]
+    units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
+    unit_terms = [set(analyze(u.text)) for u in units]
+    contexts = [set(analyze(context_of(h))) for h in hits]
+    weighted = focus_weights(concepts, unit_terms)
+    scored = [
+        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze), u)
+        for u, terms in zip(units, unit_terms, strict=True)
+    ]
     chosen: list[Unit] = []
     used = 0
     ranked = sorted(scored, key=lambda x: -x[0])
@@ -130,6 +179,8 @@ def select_units(
     for score, unit in ranked:
         if score <= 0 or score < floor or len(chosen) >= MAX_UNITS:
             break
+        if chosen and unit.hit_index not in {u.hit_index for u in chosen} and score < ranked[0][0] * OTHER_RELATIVE:
+            continue
         if used + len(unit.text) > budget and chosen:
             continue
         if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):

@@ -48,6 +48,7 @@ QUESTION_WORDS = frozenset(
 )
 #: Count given to lexicon parts that do not occur in the corpus.
 LEXICON_PART_COUNT = 2
+PARTIAL_MATCH = 0.5  # a concept named by a compound part, synonym or expansion only
 
 
 def fold(text: str) -> str:
@@ -97,6 +98,21 @@ def load_lexicon() -> Lexicon:
 
     source = resources.files("index").joinpath("data/lexicon_nl.yaml")
     return Lexicon.from_data(yaml.safe_load(source.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """What one asked word stands for: ``full`` terms match it, ``partial`` terms (compound parts,
+    synonyms, acronym expansions) match it at ``PARTIAL_MATCH``."""
+
+    full: frozenset[str]
+    partial: frozenset[str] = frozenset()
+    weight: float = 1.0
+
+    def match(self, terms: set[str] | frozenset[str]) -> float:
+        if not self.full.isdisjoint(terms):
+            return 1.0
+        return PARTIAL_MATCH if not self.partial.isdisjoint(terms) else 0.0
 
 
 class DutchAnalyzer:
@@ -164,6 +180,42 @@ class DutchAnalyzer:
                 weights.setdefault(term, expansion_weight)
         return weights
 
+    def query_concepts(self, text: str, skip: Sequence[str] = ()) -> list[Concept]:
+        """One concept per asked word (question words, stopwords and the words of ``skip`` left out): its
+        stem in full, and as partial matches its compound parts and the acronym or synonym expansions of a
+        phrase it stands in. A sentence that names a concept in other words then counts it once, not once
+        per synonym."""
+        skipped = {w for phrase in skip for w in self.words(phrase)}
+        concepts: dict[str, tuple[set[str], set[str]]] = {}
+        for word in self.words(text):
+            if word in QUESTION_WORDS or word in skipped or word in concepts:
+                continue
+            terms = self._word_terms(word)
+            if terms:
+                concepts[word] = ({terms[0]}, set(terms[1:]))
+        for phrase, alternatives in self._expansion_pairs(text):
+            extra = {terms[0] for a in alternatives for w in self.words(a) if (terms := self._word_terms(w))}
+            for word in self.words(phrase):
+                if word in concepts:
+                    concepts[word][1].update(extra - concepts[word][0])
+        return [Concept(frozenset(full), frozenset(partial)) for full, partial in concepts.values()]
+
+    def _expansion_pairs(self, text: str) -> list[tuple[str, list[str]]]:
+        """(phrase of the text, its expansions) for acronyms and synonym groups found in the text."""
+        stems = " " + " ".join(self._stem_words(text)) + " "
+        upper = {fold(w) for w in re.findall(r"\b[A-Z][A-Z&]{1,7}\b", text)}
+        pairs: list[tuple[str, list[str]]] = []
+        for acronym, expansions in self.lexicon.acronyms.items():
+            if f" {self._phrase(acronym)} " in stems and (acronym in upper or len(acronym) >= 4):
+                pairs.append((acronym, list(expansions)))
+            for e in expansions:
+                if f" {self._phrase(e)} " in stems:
+                    pairs.append((e, [acronym]))
+        for group in self.lexicon.synonyms:
+            present = [t for t in group if f" {self._phrase(t)} " in stems]
+            pairs += [(t, [o for o in group if o not in present]) for t in present]
+        return pairs
+
     def expansions(self, text: str) -> list[str]:
         """Acronym expansions and synonyms of phrases in the text.
 
@@ -171,19 +223,7 @@ class DutchAnalyzer:
         of "betalen"; an acronym that is also a word ("om") counts only when the
         text writes it in capitals.
         """
-        stems = " " + " ".join(self._stem_words(text)) + " "
-        upper = {fold(w) for w in re.findall(r"\b[A-Z][A-Z&]{1,7}\b", text)}
-        found: list[str] = []
-        for acronym, expansions in self.lexicon.acronyms.items():
-            if f" {self._phrase(acronym)} " in stems and (acronym in upper or len(acronym) >= 4):
-                found += expansions
-            elif any(f" {self._phrase(e)} " in stems for e in expansions):
-                found.append(acronym)
-        for group in self.lexicon.synonyms:
-            present = [t for t in group if f" {self._phrase(t)} " in stems]
-            if present:
-                found += [t for t in group if t not in present]
-        return found
+        return list(dict.fromkeys(a for _, alternatives in self._expansion_pairs(text) for a in alternatives))
 
     def _stem_words(self, text: str) -> list[str]:
         return [self._stemmer.stemWord(w) for w in self.words(text)]

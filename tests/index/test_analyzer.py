@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analyzer import DutchAnalyzer, fold, normalize_numbers
+from index.analyzer import PARTIAL_MATCH, DutchAnalyzer, fold, normalize_numbers
 
 VOCABULARY = {
     "veiligheid": 40, "beleving": 6, "jeugd": 30, "overlast": 25, "woning": 12, "inbraken": 5, "gemeente": 60,
@@ -79,3 +79,21 @@ def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:
 def test_synonyms_match_inflected_forms(analyzer: DutchAnalyzer) -> None:
     terms = analyzer.query_terms("Wie betaalt mee aan het keurmerk?")
     assert any(t.startswith("gedrag") for t in terms)  # "gedragen door" from the same synonym group
+
+
+def test_query_concepts_group_a_word_with_its_synonyms(analyzer: DutchAnalyzer) -> None:
+    concepts = analyzer.query_concepts("Wie betaalt mee aan de woninginbraken in Losser?", skip=["Losser"])
+    fulls = [set(c.full) for c in concepts]
+    assert {"losser"} not in fulls and not any("wie" in f for f in fulls)  # names skipped, question words out
+    burglary = next(c for c in concepts if c.full == {analyzer.terms("woninginbraken")[0]})
+    assert {"woning", "inbrak"} <= burglary.partial  # compound parts match it partly
+    pays = next(c for c in concepts if c.full == {analyzer.terms("betaalt")[0]})
+    assert any(t.startswith("gedrag") for t in pays.partial)  # "gedragen door": same synonym group
+    assert len(concepts) == len({c.full for c in concepts})  # one concept per asked word
+
+
+def test_concept_matches_fully_partly_or_not(analyzer: DutchAnalyzer) -> None:
+    concept = next(c for c in analyzer.query_concepts("woninginbraken") if c.partial)
+    assert concept.match(set(analyzer.terms("De woninginbraken stegen."))) == 1.0
+    assert concept.match(set(analyzer.terms("Een woning is geen kantoor."))) == PARTIAL_MATCH
+    assert concept.match(set(analyzer.terms("Jeugd en overlast."))) == 0.0

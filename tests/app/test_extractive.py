@@ -1,0 +1,85 @@
+"""Extractive answer selection on small passages: question types, concept weights, context, lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import extractive
+from app.extractive import focus_weights, question_type, score_unit, select_units, units_of
+from index.analyzer import Concept, DutchAnalyzer
+from index.search import Hit
+from ingest.chunking import split_sentences
+from ingest.records import Chunk
+
+VOCABULARY = {"veiligheid": 40, "huis": 10, "kosten": 8, "aanpak": 12, "thema": 9, "scenario": 3}
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> DutchAnalyzer:
+    return DutchAnalyzer(VOCABULARY)
+
+
+def line_sentences(text: str) -> list[list[int]]:
+    """Sentence spans per line, as ingest makes them per paragraph."""
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        spans += [[offset + s, offset + e] for s, e in split_sentences(line)]
+        offset += len(line) + 1
+    return spans
+
+
+def hit(text: str, rank: int = 0, section: str = "", title: str = "Plan", period: str | None = None) -> Hit:
+    chunk = Chunk(
+        chunk_id=f"c{rank}", doc_id="d1", text=text, section=section, page_start=1, page_end=1, char_start=0,
+        char_end=len(text), path="x.txt", title=title, municipalities=["Testgem"], doc_type="ivp", period=period,
+        parent_doc_id=None, sentences=line_sentences(text),
+    )  # fmt: skip
+    return Hit(rank, 1.0 / (1 + rank), chunk)
+
+
+def concepts(analyzer: DutchAnalyzer, question: str) -> list[Concept]:
+    return analyzer.query_concepts(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "is_date"),
+    [
+        ("Wanneer start de nieuwe crisisorganisatie?", True),
+        ("Vanaf wanneer ligt de coördinatie bij het LIEC?", True),
+        ("In welk jaar is de monitor gehouden?", True),
+        ("Welke taak neemt het Veiligheidshuis op zich wanneer een zorgcasus overgaat in straf?", False),
+        ("Wat doet de gemeente wanneer er overlast is?", False),
+    ],
+)
+def test_question_type_reads_wanneer_only_as_a_question_word(question: str, is_date: bool) -> None:
+    assert (question_type(question) == "date") is is_date  # a date question abstains without a date
+
+
+def test_a_concept_few_candidates_name_weighs_more_than_the_shared_topic(analyzer: DutchAnalyzer) -> None:
+    asked = concepts(analyzer, "kosten radicalisering")
+    units = [set(analyzer.terms(t)) for t in ("radicalisering a", "radicalisering b", "radicalisering c", "kosten")]
+    weights = {next(iter(c.full)): c.weight for c in focus_weights(asked, units)}
+    assert weights[analyzer.terms("kosten")[0]] > weights[analyzer.terms("radicalisering")[0]]
+
+
+def test_context_counts_a_concept_named_only_around_the_unit(analyzer: DutchAnalyzer) -> None:
+    asked = concepts(analyzer, "thema 2017-2020")
+    unit = units_of(0, hit("Dit zijn de thema's."))[0]
+    terms = set(analyzer.terms(unit.text))
+    without = score_unit(unit, asked, terms, terms, "lookup", analyzer.terms)
+    around = terms | set(analyzer.terms("Integraal Veiligheidsbeleid 2017-2020"))
+    assert score_unit(unit, asked, terms, around, "lookup", analyzer.terms) == pytest.approx(
+        without + extractive.CONTEXT_SHARE * sum(c.weight for c in asked[1:]) / sum(c.weight for c in asked)
+    )
+
+
+def test_a_list_counts_as_a_list_answer_only_when_its_introduction_names_the_asked(analyzer: DutchAnalyzer) -> None:
+    scenarios = hit(
+        "Er moeten keuzes worden gemaakt. Hier zijn de volgende scenario's te bedenken:\n"
+        "• Er kan op thema's en prioriteiten gestuurd worden.\n• Er komt extra geld voor alle thema's.",
+        rank=0,
+    )
+    themes = hit("Deze thema's zijn als prioriteiten benoemd:\n• Binnenstad\n• Ondermijning\n• Radicalisering", rank=1)
+    asked = concepts(analyzer, "Welke thema's zijn prioriteiten?")
+    best = select_units([scenarios, themes], asked, analyzer.terms, "list")[0]
+    assert best.is_list and "Radicalisering" in best.text
