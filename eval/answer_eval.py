@@ -23,7 +23,7 @@ from typing import Any
 
 from eval.metrics import contains, key_term_recall, mean
 from eval.questions import Question
-from eval.retrieval_eval import doc_type_key, gemeente_key, type_key
+from eval.retrieval_eval import doc_type_key, gemeente_key, split_key, type_key
 
 ANSWER_BUDGET = 1000
 CITATIONS_K = 5
@@ -51,6 +51,7 @@ class AnswerRow:
     gemeenten: tuple[str, ...]
     doc_type: str
     unanswerable_kind: str | None
+    split: str
     abstained: bool
     key_term_recall: float | None  # None for unanswerable questions
     citation_precision: float | None  # None when nothing was cited or the question is unanswerable
@@ -83,6 +84,7 @@ class AnswerReport:
     by_type: dict[str, AnswerSummary] = field(default_factory=dict)
     by_gemeente: dict[str, AnswerSummary] = field(default_factory=dict)
     by_doc_type: dict[str, AnswerSummary] = field(default_factory=dict)
+    by_split: dict[str, AnswerSummary] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class AnswerReport:
             "by_type": {k: v.to_json() for k, v in self.by_type.items()},
             "by_gemeente": {k: v.to_json() for k, v in self.by_gemeente.items()},
             "by_doc_type": {k: v.to_json() for k, v in self.by_doc_type.items()},
+            "by_split": {k: v.to_json() for k, v in self.by_split.items()},
             "rows": [r.to_json() for r in self.rows],
         }
 
@@ -118,6 +121,7 @@ def score_answer(question: Question, output: AnswerOutput, ms: float) -> AnswerR
         gemeenten=question.gemeenten,
         doc_type=question.doc_type,
         unanswerable_kind=question.unanswerable_kind,
+        split=question.split,
         abstained=output.abstained,
         key_term_recall=key_term_recall(output.text, question.key_terms, ANSWER_BUDGET) if answerable else None,
         citation_precision=(
@@ -168,6 +172,7 @@ def evaluate_answers(
         by_type=breakdown(rows, type_key),
         by_gemeente=breakdown(rows, gemeente_key),
         by_doc_type=breakdown(rows, doc_type_key),
+        by_split=breakdown(rows, split_key),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+DEV, HELD_OUT = "dev", "held-out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Question:
     doc_type: str
     paraphrased: bool
     unanswerable_kind: str | None
+    split: str = DEV  # "held-out" for questions from heldout*.jsonl, written after tuning and never tuned to
 
     @property
     def answerable(self) -> bool:
@@ -41,5 +43,6 @@ def load_questions(folder: Path = QUESTIONS_DIR) -> list[Question]:
                 row["gold"] = tuple(Gold(**g) for g in row["gold"])
                 for key in ("key_terms", "gemeenten"):
                     row[key] = tuple(row[key])
+                row["split"] = HELD_OUT if path.stem.startswith("heldout") else DEV
                 questions.append(Question(**row))
     return questions

@@ -58,6 +58,26 @@ def format_breakdown(title: str, groups: dict[str, Summary]) -> str:
     return "\n".join(lines)
 
 
+def format_split_table(reports: Sequence[RetrievalReport], answers: Sequence[AnswerReport] = ()) -> str:
+    """Each system's figures per question set (dev, held-out)."""
+    lines = [
+        "| system | set | n | recall@5 | MRR@10 | recall@4000c | key-term recall | citation precision |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        for split, s in r.by_split.items():
+            lines.append(
+                f"| {r.system} | {split} | {s.n} | {s.recall_at_5:.3f} | {s.mrr_at_10:.3f} | {s.recall_4000c:.3f} | | |"
+            )
+    for a in answers:
+        for split, summary in a.by_split.items():
+            lines.append(
+                f"| {a.system} | {split} | {summary.n} | | | | {summary.key_term_recall:.3f} "
+                f"| {summary.citation_precision:.3f} |"
+            )
+    return "\n".join(lines)
+
+
 def margin_over_baselines(reports: Sequence[RetrievalReport]) -> dict[str, Any] | None:
     """recall@4000c of ours-full minus that of the best baseline; None when either is missing."""
     by_name = {r.system: r for r in reports}
@@ -122,6 +142,12 @@ def render_markdown(
             f"{margin['margin']:+.3f} ({margin['ours']:.3f} vs {margin['baseline']:.3f}).",
             "",
         ]
+    if len({split for r in reports for split in r.by_split}) > 1:
+        parts += [
+            "## By question set", "",
+            "dev: the questions the work was tuned on; held-out: questions written afterwards and never tuned to.",
+            "", format_split_table(reports, answers), "",
+        ]  # fmt: skip
     full = next((r for r in reports if r.system == FULL_SYSTEM), None)
     if full is not None:
         parts += [f"## Breakdowns for {FULL_SYSTEM}", ""]

@@ -31,6 +31,7 @@ class QuestionRow:
     type: str
     gemeenten: tuple[str, ...]
     doc_type: str
+    split: str
     recall_at_5: float
     mrr_at_10: float
     recall_4000c: float
@@ -68,6 +69,7 @@ class RetrievalReport:
     by_type: dict[str, Summary] = field(default_factory=dict)
     by_gemeente: dict[str, Summary] = field(default_factory=dict)
     by_doc_type: dict[str, Summary] = field(default_factory=dict)
+    by_split: dict[str, Summary] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class RetrievalReport:
             "by_type": {key: s.to_json() for key, s in self.by_type.items()},
             "by_gemeente": {key: s.to_json() for key, s in self.by_gemeente.items()},
             "by_doc_type": {key: s.to_json() for key, s in self.by_doc_type.items()},
+            "by_split": {key: s.to_json() for key, s in self.by_split.items()},
             "rows": [row.to_json() for row in self.rows],
         }
 
@@ -94,6 +97,11 @@ def doc_type_key(row: QuestionRow) -> str:
     return row.doc_type
 
 
+def split_key(row: QuestionRow) -> str:
+    """dev (the set the work was tuned on) or held-out."""
+    return row.split
+
+
 def score_question(question: Question, passages: Sequence[str], ms: float) -> QuestionRow:
     """Score the passages returned for one answerable question."""
     quotes = [gold.quote for gold in question.gold]
@@ -102,6 +110,7 @@ def score_question(question: Question, passages: Sequence[str], ms: float) -> Qu
         type=question.type,
         gemeenten=question.gemeenten,
         doc_type=question.doc_type,
+        split=question.split,
         recall_at_5=recall_at_k(passages, quotes, RECALL_K),
         mrr_at_10=reciprocal_rank(passages, quotes, MRR_K),
         recall_4000c=recall_in_budget(passages, quotes, BUDGET_CHARS),
@@ -138,6 +147,7 @@ def build_report(system: str, k: int, rows: Sequence[QuestionRow]) -> RetrievalR
         by_type=breakdown(rows, type_key),
         by_gemeente=breakdown(rows, gemeente_key),
         by_doc_type=breakdown(rows, doc_type_key),
+        by_split=breakdown(rows, split_key),
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from eval.baselines import WhitespaceBm25, check_systems
-from eval.questions import Gold, Question, load_questions
-from eval.report import TABLE_HEADER, format_table, margin_over_baselines, run_retrieval_eval
+from eval.questions import DEV, HELD_OUT, Gold, Question, load_questions
+from eval.report import TABLE_HEADER, format_split_table, format_table, margin_over_baselines, run_retrieval_eval
 from eval.retrieval_eval import (
     QuestionRow,
     breakdown,
@@ -18,21 +18,24 @@ from eval.retrieval_eval import (
     evaluate,
     gemeente_key,
     score_question,
+    split_key,
     summarize,
     type_key,
 )
 
 
-def _row(id: str, type: str, gemeenten: tuple[str, ...], doc_type: str, r5: float, rr: float, rb: float) -> QuestionRow:
+def _row(
+    id: str, type: str, gemeenten: tuple[str, ...], doc_type: str, r5: float, rr: float, rb: float, split: str = DEV
+) -> QuestionRow:
     rank = round(1 / rr) if rr else None
-    return QuestionRow(id, type, gemeenten, doc_type, r5, rr, rb, rank, 10.0)
+    return QuestionRow(id, type, gemeenten, doc_type, split, r5, rr, rb, rank, 10.0)
 
 
 ROWS = [
     _row("q1", "lookup", ("Losser",), "ivp", 1.0, 1.0, 1.0),
     _row("q2", "lookup", ("Hengelo", "Losser"), "raadsbrief", 0.5, 0.5, 1.0),
     _row("q3", "list", (), "ivp", 0.0, 0.0, 0.0),
-    _row("q4", "numeric", ("Losser",), "jaarplan", 1.0, 0.25, 0.5),
+    _row("q4", "numeric", ("Losser",), "jaarplan", 1.0, 0.25, 0.5, HELD_OUT),
 ]
 
 
@@ -55,6 +58,22 @@ def test_breakdown_by_gemeente_uses_the_first_gemeente_or_a_dash() -> None:
     assert list(groups) == ["-", "Hengelo", "Losser"]
     assert groups["Losser"].n == 2 and groups["Hengelo"].n == 1 and groups["-"].n == 1
     assert groups["Losser"].recall_4000c == pytest.approx(0.75)
+
+
+def test_breakdown_by_question_set() -> None:
+    groups = breakdown(ROWS, split_key)
+    assert {k: s.n for k, s in groups.items()} == {DEV: 3, HELD_OUT: 1}
+    assert groups[HELD_OUT].mrr_at_10 == 0.25
+
+
+def test_questions_from_a_heldout_file_are_marked_held_out(tmp_path: Path) -> None:
+    row = {
+        "id": "x1", "question": "Wat?", "type": "lookup", "gold": [{"file": "000_x.txt", "quote": "een zin"}],
+        "key_terms": ["zin"], "gemeenten": [], "doc_type": "ivp", "paraphrased": False, "unanswerable_kind": None,
+    }  # fmt: skip
+    (tmp_path / "part_a.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "heldout.jsonl").write_text(json.dumps({**row, "id": "h1"}) + "\n", encoding="utf-8")
+    assert {q.id: q.split for q in load_questions(tmp_path)} == {"x1": DEV, "h1": HELD_OUT}
 
 
 def test_breakdown_by_doc_type_and_empty_input() -> None:
@@ -89,6 +108,12 @@ def test_margin_and_table() -> None:
     assert table.splitlines()[0] == TABLE_HEADER
     assert "| ours-full | 1.000 | 1.000 | 1.000 | 10.0 |" in table
     assert margin_over_baselines(reports[1:]) is None
+
+
+def test_split_table_shows_each_system_per_question_set() -> None:
+    table = format_split_table([build_report("ours-full", 10, ROWS)])
+    assert "| ours-full | dev | 3 | 0.500 | 0.500 | 0.667 | | |" in table
+    assert "| ours-full | held-out | 1 | 1.000 | 0.250 | 0.500 | | |" in table
 
 
 def test_unknown_system_is_refused() -> None:
