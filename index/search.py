@@ -1,7 +1,7 @@
 """Hybrid search over an index folder: filters, fusion, duplicates, strata.
 
 One :class:`Searcher` holds the loaded resources (chunks, lexical index,
-vectors, embedder); the steps are functions: :func:`allowed_mask`,
+vectors, embedder); the steps are functions: :class:`FilterColumns`,
 :func:`fuse`, :func:`drop_duplicates`.
 """
 
@@ -110,7 +110,7 @@ class Searcher:
         check_embedder(self.embedder, self.vectors, section)
         self.reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
-        self._municipalities = [frozenset(c.municipalities) for c in self.chunks]
+        self.filter_columns = FilterColumns(self.chunks)
         self._texts = [c.text for c in self.chunks]
         self.themes = ThemeIndex.load(folder, self.chunks, load_taxonomy())
 
@@ -128,9 +128,9 @@ class Searcher:
         per_stratum = max(2, -(-top_k // len(strata))) if len(strata) > 1 else top_k
         ranked: list[list[tuple[int, float]]] = []
         for stratum in strata:
-            mask = allowed_mask(self.chunks, self._municipalities, stratum)
+            mask = self.filter_columns.mask(stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
-                mask = allowed_mask(self.chunks, self._municipalities, Filters(doc_types=stratum.doc_types))
+                mask = self.filter_columns.mask(Filters(doc_types=stratum.doc_types))
             ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [
@@ -191,27 +191,48 @@ def check_embedder(embedder: Embedder, vectors: VectorIndex, section: dict[str, 
         )
 
 
-def allowed_mask(chunks: Sequence[Chunk], municipalities: Sequence[frozenset[str]], filters: Filters) -> np.ndarray:
-    """Boolean mask of the passages a filter allows."""
-    mask = np.ones(len(chunks), dtype=bool)
-    if filters.gemeenten:
-        wanted = set(filters.gemeenten)
-        mask &= np.array([bool(m & wanted) for m in municipalities], dtype=bool)
-    if filters.doc_types:
-        mask &= np.array([c.doc_type in filters.doc_types for c in chunks], dtype=bool)
-    if filters.doc_ids:
-        ids = set(filters.doc_ids)
-        mask &= np.array([c.doc_id in ids or c.parent_doc_id in ids for c in chunks], dtype=bool)
-    if filters.years:
-        mask &= np.array([_overlaps(c.period, filters.years) for c in chunks], dtype=bool)
-    return mask
+class FilterColumns:
+    """The filterable fields of all passages as arrays, built once per loaded index, so a filter costs a
+    few vector operations instead of a Python loop over every passage (that loop cost milliseconds per
+    query at 66,000 passages)."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.size = len(chunks)
+        positions: dict[str, list[int]] = {}
+        for i, chunk in enumerate(chunks):
+            for gemeente in set(chunk.municipalities):
+                positions.setdefault(gemeente, []).append(i)
+        self._gemeenten = {g: np.array(p, dtype=np.int64) for g, p in positions.items()}
+        self._doc_types = np.array([c.doc_type for c in chunks], dtype=object)
+        self._doc_ids = np.array([c.doc_id for c in chunks], dtype=object)
+        self._parents = np.array([c.parent_doc_id or "" for c in chunks], dtype=object)
+        spans = [_period_span(c.period) for c in chunks]
+        self._starts = np.array([a for a, _ in spans], dtype=np.int64)
+        self._ends = np.array([b for _, b in spans], dtype=np.int64)
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Boolean mask of the passages a filter allows."""
+        mask = np.ones(self.size, dtype=bool)
+        if filters.gemeenten:
+            wanted = np.zeros(self.size, dtype=bool)
+            for gemeente in filters.gemeenten:
+                wanted[self._gemeenten.get(gemeente, np.empty(0, dtype=np.int64))] = True
+            mask &= wanted
+        if filters.doc_types:
+            mask &= np.isin(self._doc_types, list(filters.doc_types))
+        if filters.doc_ids:
+            ids = list(filters.doc_ids)
+            mask &= np.isin(self._doc_ids, ids) | np.isin(self._parents, ids)
+        if filters.years:
+            first, last = filters.years
+            mask &= (self._starts >= 0) & (self._starts <= last) & (self._ends >= first)
+        return mask
 
 
-def _overlaps(period: str | None, years: tuple[int, int]) -> bool:
-    if not period:
-        return False
-    parts = [int(p) for p in period.split("-") if p.isdigit()]
-    return bool(parts) and parts[0] <= years[1] and parts[-1] >= years[0]
+def _period_span(period: str | None) -> tuple[int, int]:
+    """First and last year of a period, (-1, -1) when unknown."""
+    parts = [int(p) for p in (period or "").split("-") if p.isdigit()]
+    return (parts[0], parts[-1]) if parts else (-1, -1)
 
 
 def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: float) -> list[tuple[int, float]]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from app.cli import main
 from eval.metrics import mean, recall_in_budget, reciprocal_rank
 from eval.questions import load_questions
-from index.search import Filters, Searcher
+from index.search import FilterColumns, Filters, Searcher
 from ingest.errors import BeleidsvraagError, ConfigurationError
 
 
@@ -34,6 +34,34 @@ def test_type_and_year_filters_do_not_starve_results(searcher: Searcher) -> None
     assert len(result.hits) == 8 and {h.chunk.doc_type for h in result.hits} == {"benchmark"}
     result = searcher.search("veiligheid", top_k=10, filters=Filters(years=(2025, 2025)))
     assert result.hits and all(h.chunk.period and h.chunk.period >= "2024" for h in result.hits)
+
+
+def _reference_mask(searcher: Searcher, f: Filters) -> list[bool]:
+    """The filter written out passage by passage, to check the vectorised columns against."""
+    out = []
+    for c in searcher.chunks:
+        years = [int(p) for p in (c.period or "").split("-") if p.isdigit()]
+        out.append(
+            (not f.gemeenten or bool(set(c.municipalities) & set(f.gemeenten)))
+            and (not f.doc_types or c.doc_type in f.doc_types)
+            and (not f.doc_ids or c.doc_id in f.doc_ids or c.parent_doc_id in f.doc_ids)
+            and (not f.years or (bool(years) and years[0] <= f.years[1] and years[-1] >= f.years[0]))
+        )
+    return out
+
+
+def test_filter_columns_match_the_filters_passage_by_passage(searcher: Searcher) -> None:
+    chunks = searcher.chunks
+    columns = FilterColumns(chunks)
+    parent = next(c.parent_doc_id for c in chunks if c.parent_doc_id)
+    cases = [
+        Filters(), Filters(gemeenten=("Losser",)), Filters(gemeenten=("Losser", "Hengelo")),
+        Filters(gemeenten=("Nergenshuizen",)), Filters(doc_types=("ivp", "jaarplan")), Filters(years=(2016, 2016)),
+        Filters(doc_ids=(parent,)), Filters(gemeenten=("Hengelo",), doc_types=("jaarplan",), years=(2015, 2017)),
+    ]  # fmt: skip
+    for f in cases:
+        assert columns.mask(f).tolist() == _reference_mask(searcher, f), f
+    assert 0 < columns.mask(cases[1]).sum() < len(chunks)
 
 
 def test_faiss_selector_returns_k_allowed_passages(searcher: Searcher) -> None:
