@@ -2,9 +2,12 @@
 
 Units are single sentences, runs of two sentences (the fact often stands in
 the sentence after the matching one) and lists kept with the sentence that
-introduces them. A unit scores by the share of query terms it holds, the rank
-of its passage, and whether it holds a value of the kind the question asks
-for (an amount, a year, a list, a name).
+introduces them. A unit scores by the share of the question's concepts it
+names (a word with its synonyms and compound parts counts once; concepts few
+candidates name weigh more; concepts named only around the unit count half),
+the rank of its passage, and whether it holds a value of the kind the question
+asks for (an amount, a year, a list). A unit from a further passage joins the
+answer only when it names something the chosen units have not.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
 CONTEXT_SHARE = 0.5  # a query term only in the unit's passage or section title counts this share
-OTHER_RELATIVE = 0.65  # ... and units from a passage not cited yet below this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
 
 _TYPES = (
@@ -159,6 +161,12 @@ def context_of(hit: Hit) -> str:
     return "\n".join((chunk.title, chunk.period or "", chunk.section, chunk.text))
 
 
+def _adds_nothing(unit: Unit, chosen: Sequence[Unit], matches: Sequence[float], covered: Sequence[float]) -> bool:
+    """Is ``unit`` from a passage not cited yet, naming no concept better than the chosen units do?"""
+    new_passage = all(u.hit_index != unit.hit_index for u in chosen)
+    return new_passage and all(m <= c for m, c in zip(matches, covered, strict=True))
+
+
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
     budget: int = ANSWER_BUDGET,
@@ -169,22 +177,25 @@ def select_units(
     contexts = [set(analyze(context_of(h))) for h in hits]
     weighted = focus_weights(concepts, unit_terms)
     scored = [
-        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze), u)
+        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze), u, terms)
         for u, terms in zip(units, unit_terms, strict=True)
     ]
     chosen: list[Unit] = []
+    covered = [0.0] * len(weighted)  # how well the chosen units name each concept
     used = 0
     ranked = sorted(scored, key=lambda x: -x[0])
     floor = ranked[0][0] * MIN_RELATIVE if ranked else 0.0
-    for score, unit in ranked:
+    for score, unit, terms in ranked:
         if score <= 0 or score < floor or len(chosen) >= MAX_UNITS:
             break
-        if chosen and unit.hit_index not in {u.hit_index for u in chosen} and score < ranked[0][0] * OTHER_RELATIVE:
-            continue
         if used + len(unit.text) > budget and chosen:
             continue
         if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):
             continue
+        matches = [c.match(terms) for c in weighted]
+        if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):
+            continue  # another passage that names nothing the answer has not named yet (lists may spread)
         chosen.append(unit)
+        covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
     return chosen  # most relevant first

@@ -83,3 +83,14 @@ def test_a_list_counts_as_a_list_answer_only_when_its_introduction_names_the_ask
     asked = concepts(analyzer, "Welke thema's zijn prioriteiten?")
     best = select_units([scenarios, themes], asked, analyzer.terms, "list")[0]
     assert best.is_list and "Radicalisering" in best.text
+
+
+def test_a_further_passage_joins_only_when_it_names_something_new(analyzer: DutchAnalyzer) -> None:
+    first = hit("De kosten van de aanpak draagt het Veiligheidshuis.", rank=0)
+    repeat = hit("De kosten van de aanpak draagt de gemeente niet alleen.", rank=1)
+    new = hit("De kosten van de aanpak worden betaald uit het budget van Team Veiligheid.", rank=2)
+    asked = concepts(analyzer, "Wie draagt de kosten van de aanpak en uit welk budget?")
+    texts = [u.text for u in select_units([first, repeat, new], asked, analyzer.terms, "who")]
+    assert texts[0].startswith("De kosten van de aanpak draagt")
+    assert not any("niet alleen" in t for t in texts)  # names only what the first unit named
+    assert any("Team Veiligheid" in t for t in texts)  # names the budget
