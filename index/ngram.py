@@ -19,14 +19,15 @@ NGRAM_FILE = "ngram_tfidf.npz"
 
 class NgramIndex:
     def __init__(self, matrix: Any, encoder: CharLsaEmbedder) -> None:
-        self._matrix = matrix.tocsr()
-        self._columns = self._matrix.tocsc()  # a query touches few n-grams: select their columns only
+        # Column-major only: a query touches few n-grams and selects their columns. Saved that way too, so
+        # loading converts nothing (older indexes saved rows and are converted once on load).
+        self._columns = matrix.tocsc()
         self._encoder = encoder
 
     def save(self, folder: Path) -> None:
         from scipy.sparse import save_npz
 
-        save_npz(folder / NGRAM_FILE, self._matrix)
+        save_npz(folder / NGRAM_FILE, self._columns)
 
     @classmethod
     def load(cls, folder: Path, encoder: CharLsaEmbedder) -> NgramIndex:
@@ -38,6 +39,6 @@ class NgramIndex:
         """Cosine similarity of every passage with the query."""
         vector = self._encoder.tfidf([query]).tocsr()
         if not vector.nnz:
-            return np.zeros(self._matrix.shape[0], dtype=np.float32)
+            return np.zeros(self._columns.shape[0], dtype=np.float32)
         selected = self._columns[:, vector.indices]
         return np.asarray(selected @ vector.data).ravel().astype(np.float32)
