@@ -70,7 +70,7 @@ class Assistant:
             return self._compare(question, result)
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
-        units = select_units(hits, self._query_terms(question), self.analyzer.terms, kind)
+        units = select_units(hits, self._concepts(question), self.analyzer.terms, kind)
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)
         answer = compose(question, Draft(hits, units), result.hits)
@@ -96,7 +96,7 @@ class Assistant:
         hits, _ = prefer_period(extractive.hits, question)
         return generate_answer(question, hits, extractive, llm, on_token=on_token)
 
-    def _query_terms(self, question: str) -> list[Concept]:
+    def _concepts(self, question: str) -> list[Concept]:
         """The question's concepts weighted by the rarity of their terms in the index, without the gemeente
         names (every passage of a gemeente has them)."""
         names = [m.surface for m in load_gazetteer().mentions(question)]
@@ -112,13 +112,13 @@ class Assistant:
     def _compare(self, question: str, result: SearchResult) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""
         order = list(dict.fromkeys(h.chunk.municipalities[0] for h in result.hits))
-        terms, kind = self._query_terms(question), question_type(question)
+        concepts, kind = self._concepts(question), question_type(question)
         kind = "list" if kind == "lookup" else kind  # comparisons are mostly about sets: priorities, themes
         lines: list[str] = []
         citations: dict[str, Citation] = {}
         for gemeente in order:
             own = [h for h in result.hits if h.chunk.municipalities[0] == gemeente]
-            units = select_units(own, terms, self.analyzer.terms, kind, budget=350)
+            units = select_units(own, concepts, self.analyzer.terms, kind, budget=350)
             if not units:
                 lines.append(f"{gemeente}: {prompts.cannot_answer()}")
                 continue
@@ -170,7 +170,7 @@ class Assistant:
                 continue
             period = cell.period_text()
             kind = "list" if cell.status == "priority" else "lookup"  # a priority list with its introduction
-            units = select_units(cell.evidence, self._query_terms(question), self.analyzer.terms, kind, budget=400)
+            units = select_units(cell.evidence, self._concepts(question), self.analyzer.terms, kind, budget=400)
             support = " ".join(f"{unit_text(u)} [{cite(citations, cell.evidence[u.hit_index])}]" for u in units[:1])
             if not support:
                 support = f"[{cite(citations, cell.evidence[0])}]"
