@@ -146,7 +146,8 @@ class Assistant:
         if topics:
             comparison = self.comparer.compare(topics, names)
             summary = [_status_summary(comparison, citations)] if _PRIORITY_QUESTION.search(question) else []
-            lines = [*summary, *(self._theme_line(question, comparison, g, citations) for g in names)]
+            concepts = self._concepts(question)
+            lines = [*summary, *(self._theme_line(concepts, comparison, g, citations) for g in names)]
             notes: list[str] = []
         else:
             comparison = self.comparer.compare((), names)
@@ -160,7 +161,9 @@ class Assistant:
         answer.period_note = " ".join([source_note(answer.citations), *notes]).strip()
         return answer
 
-    def _theme_line(self, question: str, comparison: Comparison, gemeente: str, citations: dict[str, Citation]) -> str:
+    def _theme_line(
+        self, concepts: Sequence[Concept], comparison: Comparison, gemeente: str, citations: dict[str, Citation]
+    ) -> str:
         """What one gemeente's documents say about the asked topic(s): status and the best sentence, cited."""
         parts = []
         for topic in comparison.topics:
@@ -170,7 +173,7 @@ class Assistant:
                 continue
             period = cell.period_text()
             kind = "list" if cell.status == "priority" else "lookup"  # a priority list with its introduction
-            units = select_units(cell.evidence, self._concepts(question), self.analyzer.terms, kind, budget=400)
+            units = select_units(cell.evidence, concepts, self.analyzer.terms, kind, budget=400)
             support = " ".join(f"{unit_text(u)} [{cite(citations, cell.evidence[u.hit_index])}]" for u in units[:1])
             if not support:
                 support = f"[{cite(citations, cell.evidence[0])}]"

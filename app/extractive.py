@@ -26,7 +26,7 @@ MAX_UNITS = 5
 MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
-CONTEXT_SHARE = 0.5  # a query term only in the unit's passage or section title counts this share
+CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, title, period) counts this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
 
 _TYPES = (

@@ -1,8 +1,8 @@
 """Hybrid search over an index folder: filters, fusion, duplicates, strata.
 
 One :class:`Searcher` holds the loaded resources (chunks, lexical index,
-vectors, embedder); the steps are functions: :class:`FilterColumns`,
-:func:`fuse`, :func:`drop_duplicates`.
+vectors, embedder); the steps are :class:`FilterColumns` (filter masks),
+:func:`fuse` and :func:`drop_duplicates`.
 """
 
 from __future__ import annotations
