@@ -21,10 +21,11 @@ from typing import Any
 MIN_COMPOUND = 8
 MIN_PART = 4
 LINKS = ("", "s", "e", "en")
-ANALYZER_VERSION = "nl-1"
+ANALYZER_VERSION = "nl-2"
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?:,(?:\d+|-+))?(?![\d.,])")
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*((?:19|20)\d\d)\b")
 _TOKEN = re.compile(r"p\d{4}_\d{4}|[a-z]+|\d+")
+_LONG_VOWEL = re.compile(r"(?<=[^aeiouy])(aa|ee|oo|uu)(?=[^aeiouy]$)")
 #: Question words: never query terms.
 QUESTION_WORDS = frozenset(
     [
@@ -46,6 +47,8 @@ QUESTION_WORDS = frozenset(
         "sinds",
     ]
 )
+#: "hoe vaak", "hoe lang", ...: the adverb after "hoe" asks for a kind of value, it names no topic.
+HOW_ADVERBS = frozenset(["vaak", "lang", "groot", "hoog", "laag", "veel", "ver", "snel", "oud", "duur"])
 #: Count given to lexicon parts that do not occur in the corpus.
 LEXICON_PART_COUNT = 2
 PARTIAL_MATCH = 0.5  # a concept named by a compound part, synonym or expansion only
@@ -131,6 +134,7 @@ class DutchAnalyzer:
         self._stemmer = Stemmer.Stemmer("dutch")
         self.lexicon = lexicon or load_lexicon()
         self.split_compound = lru_cache(maxsize=200_000)(self._split_compound)
+        self.stem = lru_cache(maxsize=200_000)(self._stem)
         self._phrase_cache: dict[str, str] = {}
 
     @staticmethod
@@ -150,11 +154,22 @@ class DutchAnalyzer:
             return []
         if word.isdigit() or (word.startswith("p") and "_" in word):
             return [word]
-        stems = [self._stemmer.stemWord(word)]
+        stems = [self.stem(word)]
         parts = self.split_compound(word)
         if len(parts) > 1:
-            stems += [self._stemmer.stemWord(p) for p in parts]
+            stems += [self.stem(p) for p in parts]
         return stems
+
+    def _stem(self, word: str) -> str:
+        """Snowball's Dutch stem, with the verb ending -t of the present tense removed: Snowball
+        leaves "spreekt", "draagt", "betaalt" whole, while "spreken", "dragen", "betalen" become
+        "sprek", "drag", "betal"; questions use the first form, documents mostly the second."""
+        stem = self._stemmer.stemWord(word)
+        if len(stem) >= 5 and stem[-1] == "t" and stem[-2] not in "aeiouyt":
+            stem = stem[:-1]
+        if len(stem) >= 5 and stem[-1] == "d" and stem[-2] not in "aeiouyd":
+            stem = stem[:-1]
+        return _LONG_VOWEL.sub(lambda m: m.group(1)[0], stem)
 
     def _split_compound(self, word: str) -> tuple[str, ...]:
         """Split a compound into parts that occur on their own, or ``(word,)``.
@@ -172,13 +187,20 @@ class DutchAnalyzer:
     def query_terms(self, text: str, expansion_weight: float = 0.5) -> dict[str, float]:
         """Weighted terms of a query: its own terms, plus acronym and synonym expansions."""
         weights: dict[str, float] = {}
-        asked = " ".join(w for w in self.words(text) if w not in QUESTION_WORDS)
-        for term in self.terms(asked):
+        for term in self.terms(" ".join(self.asked_words(text))):
             weights[term] = weights.get(term, 0.0) + 1.0
         for phrase in self.expansions(text):
             for term in self.terms(phrase):
                 weights.setdefault(term, expansion_weight)
         return weights
+
+    def asked_words(self, text: str) -> list[str]:
+        """The words of a question without its question words ("welke", "hoe vaak")."""
+        words = self.words(text)
+        return [
+            w for i, w in enumerate(words)
+            if w not in QUESTION_WORDS and not (w in HOW_ADVERBS and i > 0 and words[i - 1] == "hoe")
+        ]  # fmt: skip
 
     def query_concepts(self, text: str, skip: Sequence[str] = ()) -> list[Concept]:
         """One concept per asked word (question words, stopwords and the words of ``skip`` left out): its
@@ -187,8 +209,8 @@ class DutchAnalyzer:
         per synonym."""
         skipped = {w for phrase in skip for w in self.words(phrase)}
         concepts: dict[str, tuple[set[str], set[str]]] = {}
-        for word in self.words(text):
-            if word in QUESTION_WORDS or word in skipped or word in concepts:
+        for word in self.asked_words(text):
+            if word in skipped or word in concepts:
                 continue
             terms = self._word_terms(word)
             if terms:
@@ -226,7 +248,7 @@ class DutchAnalyzer:
         return list(dict.fromkeys(a for _, alternatives in self._expansion_pairs(text) for a in alternatives))
 
     def _stem_words(self, text: str) -> list[str]:
-        return [self._stemmer.stemWord(w) for w in self.words(text)]
+        return [self.stem(w) for w in self.words(text)]
 
     def _phrase(self, phrase: str) -> str:
         if phrase not in self._phrase_cache:

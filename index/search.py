@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from index.analyzer import ANALYZER_VERSION
 from index.dense import EMBEDDER_FILE, CharLsaEmbedder, Embedder, VectorIndex, load_embedder
 from index.lexical import LexicalIndex
 from index.ngram import NgramIndex
@@ -96,6 +97,11 @@ class Searcher:
         if not section:
             raise IndexCorruptError(f"{folder} has no search index; run 'beleidsvraag ingest' again")
         self.chunks: list[Chunk] = read_chunks(folder)
+        if section.get("analyzer") != ANALYZER_VERSION:
+            raise IndexCorruptError(
+                f"{folder} was built with another version of the Dutch analyzer "
+                f"({section.get('analyzer')}, now {ANALYZER_VERSION}); run 'beleidsvraag ingest' again"
+            )
         if len(self.chunks) != section.get("chunks"):
             raise IndexCorruptError(f"{folder}: chunks and search index disagree; run 'beleidsvraag ingest' again")
         try:

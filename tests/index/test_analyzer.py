@@ -66,9 +66,40 @@ def test_period_forms_match_each_other(analyzer: DutchAnalyzer) -> None:
 
 def test_acronyms_expand_both_ways(analyzer: DutchAnalyzer) -> None:
     expanded = analyzer.query_terms("Hoeveel HIC zijn er?")
-    assert {"high", "impact"} <= set(expanded) and expanded["high"] < expanded["hic"]
+    assert {"high", analyzer.stem("impact")} <= set(expanded) and expanded["high"] < expanded["hic"]
     assert "riec" in analyzer.query_terms("het regionaal informatie- en expertisecentrum")
     assert "hoeveel" not in analyzer.query_terms("Hoeveel HIC zijn er?")  # question words are no terms
+
+
+@pytest.mark.parametrize(
+    ("question_form", "document_form"),
+    [
+        ("spreekt", "spreken"),
+        ("draagt", "dragen"),
+        ("betaalt", "betalen"),
+        ("werkt", "werken"),
+        ("houdt", "houden"),
+        ("verdeeld", "verdelen"),
+        ("bepaald", "bepalen"),
+    ],
+)
+def test_verb_forms_share_a_stem(analyzer: DutchAnalyzer, question_form: str, document_form: str) -> None:
+    """Snowball leaves -t and -d verb endings ("spreekt", "verdeeld"); the analyzer removes them, so the
+    present tense and participles of questions meet the infinitives of documents."""
+    assert analyzer.stem(question_form) == analyzer.stem(document_form)
+    assert analyzer.stem(question_form) in analyzer.query_terms(f"Wie {question_form} het?")
+
+
+def test_short_words_keep_their_ending(analyzer: DutchAnalyzer) -> None:
+    assert analyzer.stem("wet") != analyzer.stem("we") and analyzer.stem("gast") == "gast"
+
+
+def test_how_adverbs_are_question_words(analyzer: DutchAnalyzer) -> None:
+    """In "hoe vaak" the adverb asks for a kind of value; elsewhere "vaak" is an ordinary word."""
+    assert analyzer.stem("vaak") not in analyzer.query_terms("Hoe vaak overlegt de burgemeester?")
+    assert analyzer.stem("vaak") in analyzer.query_terms("Welke delicten komen vaak voor?")
+    concepts = analyzer.query_concepts("Hoe lang loopt het plan?")
+    assert all(analyzer.stem("lang") not in c.full for c in concepts)
 
 
 def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:

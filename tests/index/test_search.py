@@ -130,6 +130,19 @@ def test_embedder_mismatch_and_damage_are_clear_errors(demo_index: Path, tmp_pat
         Searcher(copy)
 
 
+def test_an_index_from_another_analyzer_version_asks_for_a_new_ingest(demo_index: Path, tmp_path: Path) -> None:
+    """Terms stemmed by an older analyzer would silently miss the query's terms: refuse, with a message."""
+    copy = tmp_path / "index"
+    shutil.copytree(demo_index, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    manifest["search"]["analyzer"] = "nl-0"
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BeleidsvraagError, match=r"analyzer.*beleidsvraag ingest"):
+        Searcher(copy)
+    result = CliRunner().invoke(main, ["search", "cameratoezicht", "--index", str(copy)])
+    assert result.exit_code == 2 and "ingest" in result.output and "Traceback" not in result.output
+
+
 def test_cli_search_json_and_batch(demo_index: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["search", "cameratoezicht", "--index", str(demo_index), "--json", "--top-k", "3"])
