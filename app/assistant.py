@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import prompts
 from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
-from app.extractive import Unit, has_value, question_type, select_units
+from app.extractive import VALUE_KINDS, Unit, has_value, question_type, select_units
 from app.llm import generate_answer
 from index.analyzer import PARTIAL_MATCH, Concept
 from index.query import COMPARISON_CUES, understand_query
@@ -132,7 +132,7 @@ class Assistant:
     def _about_themes(self, question: str) -> bool:
         """An explicit comparison ("vergelijk", "verschil", "welke gemeenten") about themes or priorities,
         not about a figure or date."""
-        if not COMPARISON_CUES.search(question) or question_type(question) in ("numeric", "date", "period"):
+        if not COMPARISON_CUES.search(question) or question_type(question) in VALUE_KINDS:
             return False
         return bool(_PRIORITY_QUESTION.search(question) or self.comparer.taxonomy.named(question))
 

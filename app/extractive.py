@@ -32,16 +32,24 @@ RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th 
 _TYPES = (
     ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
                 r"|\bwat kost\b|\bhoeveel geld\b"),
+    ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
              r"|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
-    ("who", r"\bwie\b|\bwelke (?:organisatie|partij|partner|instantie|persoon|functionaris)\b"),
+    ("who", r"\bwie\b|\bwelke (?:organisatie|partij|partner|instantie|instelling|persoon|functionaris|burgemeester"
+            r"|wethouder|bestuurder|voorzitter|minister|directeur|ambtenaar)\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
 )  # fmt: skip
+VALUE_KINDS = ("numeric", "frequency", "date", "period")  # questions asking for a value of a kind
 _NUMBER = re.compile(
     r"€\s?\d|\d[\d.,]*\s?(?:%|procent|euro|fte|uur|keer|meldingen|inwoners)|\b\d+[.,]\d+\b|\b\d{1,3}\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_FREQUENCY = re.compile(
+    r"\w*(?:dagelijks|wekelijks|maandelijks|jaarlijks)\b|\b(?:\d+|een|eens|twee|drie|vier)\s?(?:x|keer|maal)\b"
+    r"|\b(?:per|elke?|iedere?) (?:dag|week|weken|maand|kwartaal|jaar)\b|\bmeerdere keren\b",
+    re.I,
+)
 _DATE = re.compile(
     r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
     r"|\b(?:19|20)\d\d\b",
@@ -50,11 +58,24 @@ _DATE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """numeric, date, period, who, list or lookup."""
+    """numeric, frequency, date, period, who, list or lookup."""
     for name, pattern in _TYPES:
         if re.search(pattern, question, re.I):
             return name
     return "lookup"
+
+
+_NAME = re.compile(
+    r"\b[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][a-z]+"  # S. Schelberg
+    r"|\b[A-Z][a-z]+(?: (?:van |de |der |den |ten |ter )*[A-Z][a-z]+)+"  # Rob Welten, Openbaar Ministerie
+    r"|\b[A-Z][A-Z&]{1,6}\b"  # VRT
+    r"|(?<=[a-z,;] )[A-Z][a-z]+"  # a capitalised word within a sentence: Veiligheidshuis
+)
+
+
+def names(text: str) -> list[str]:
+    """Proper names of people and organisations in a text (by capitals)."""
+    return _NAME.findall(text)
 
 
 def has_value(text: str, kind: str) -> bool:
@@ -63,6 +84,8 @@ def has_value(text: str, kind: str) -> bool:
         return bool(_NUMBER.search(_YEAR.sub(" ", text)))
     if kind == "date":
         return bool(_DATE.search(text))
+    if kind == "frequency":
+        return bool(_FREQUENCY.search(text))
     if kind == "period":
         return len(_YEAR.findall(text)) >= 1
     return True
@@ -86,12 +109,15 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     spans = [tuple(s) for s in hit.chunk.sentences] or [(0, len(text))]
     units = [Unit(hit_index, s, e, text[s:e]) for s, e in spans]
     units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
+    lists = []
     for k, (s, e) in enumerate(spans):
         if text[s:e].rstrip().endswith(":") and (end := _list_end(text, e)) > e:
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
-            units.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s))
-    return units
+            lists.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s))
+    # an introduction never stands without the list it announces
+    units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
+    return units + lists
 
 
 _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
@@ -148,11 +174,18 @@ def score_unit(
         return 0.0
     around = sum(c.weight * max(0.0, c.match(context) - c.match(terms)) for c in concepts)
     score = (own + CONTEXT_SHARE * around) / total + RANK_BONUS / (1 + unit.hit_index)
-    if kind in ("numeric", "date", "period") and has_value(unit.text, kind):
+    if kind in VALUE_KINDS and has_value(unit.text, kind):
         score += 0.5
+    if kind == "who" and names_new(unit.text, concepts, analyze):
+        score += 0.25
     if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
         score += 0.5
     return score - 0.0002 * max(0, len(unit.text) - 250)
+
+
+def names_new(text: str, concepts: Sequence[Concept], analyze: Callable[[str], list[str]]) -> bool:
+    """Does the text name a person or organisation the question does not name (a candidate answer to "wie")?"""
+    return any(not any(c.match(set(analyze(n))) for c in concepts) and analyze(n) for n in names(text))
 
 
 def context_of(hit: Hit) -> str:

@@ -94,3 +94,48 @@ def test_a_further_passage_joins_only_when_it_names_something_new(analyzer: Dutc
     assert texts[0].startswith("De kosten van de aanpak draagt")
     assert not any("niet alleen" in t for t in texts)  # names only what the first unit named
     assert any("Team Veiligheid" in t for t in texts)  # names the budget
+
+
+def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) -> None:
+    """Neither the introducing sentence alone nor a run that cuts the list short is a unit: the list
+    unit holds them all."""
+    text = "De taken zijn verdeeld over vier werkgroepen:\n• Publieke zorg\n• Omgevingszorg\n• Steun\n• Opleiden"
+    units = units_of(0, hit(text))
+    intro_end = text.index(":") + 1
+    cut = [u for u in units if u.start < intro_end <= u.end and not u.is_list]
+    assert cut == []
+    asked = concepts(analyzer, "Hoe is het werk over werkgroepen verdeeld?")
+    best = select_units([hit(text)], asked, analyzer.terms, question_type("Hoe is het werk verdeeld?"))[0]
+    assert best.is_list and "Opleiden" in best.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoe vaak overlegt de burgemeester met de politie?", "frequency"),
+        ("Met welke frequentie komt de stuurgroep bijeen?", "frequency"),
+        ("Welke burgemeester ondertekent het voorwoord?", "who"),
+        ("Wie zit de stuurgroep voor?", "who"),
+        ("Hoeveel fte heeft het team?", "numeric"),
+    ],
+)
+def test_question_types(question: str, kind: str) -> None:
+    assert question_type(question) == kind
+
+
+def test_a_frequency_question_prefers_the_sentence_with_a_frequency(analyzer: DutchAnalyzer) -> None:
+    general = hit("De burgemeester en de politie bespreken de veiligheid en de inzet van de politie.", rank=0)
+    answer = hit("De burgemeester heeft tweewekelijks overleg met de politie.", rank=1)
+    question = "Hoe vaak heeft de burgemeester overleg met de politie over de veiligheid?"
+    best = select_units([general, answer], concepts(analyzer, question), analyzer.terms, question_type(question))[0]
+    assert "tweewekelijks" in best.text
+
+
+def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: DutchAnalyzer) -> None:
+    topic = hit("De stuurgroep Zorg en Veiligheid bespreekt elk jaar het jaarverslag van het huis.", rank=0)
+    answer = hit("Samenstelling stuurgroep Zorg en Veiligheid: burgemeester S. Schelberg (voorzitter).", rank=1)
+    question = "Wie is de voorzitter van de stuurgroep Zorg en Veiligheid?"
+    best = select_units([topic, answer], concepts(analyzer, question), analyzer.terms, question_type(question))[0]
+    assert "Schelberg" in best.text
+    assert extractive.names_new(answer.chunk.text, concepts(analyzer, question), analyzer.terms)
+    assert not extractive.names_new("De stuurgroep Zorg en Veiligheid.", concepts(analyzer, question), analyzer.terms)
