@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -21,7 +21,7 @@ from typing import Any
 MIN_COMPOUND = 8
 MIN_PART = 4
 LINKS = ("", "s", "e", "en")
-ANALYZER_VERSION = "nl-2"
+ANALYZER_VERSION = "nl-3"
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?:,(?:\d+|-+))?(?![\d.,])")
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*((?:19|20)\d\d)\b")
 _TOKEN = re.compile(r"p\d{4}_\d{4}|[a-z]+|\d+")
@@ -93,6 +93,13 @@ class Lexicon:
         acronyms = {fold(k): tuple(fold(v) for v in vs) for k, vs in (data.get("acronyms") or {}).items()}
         synonyms = tuple(tuple(fold(t) for t in group) for group in data.get("synonyms") or [])
         return cls(acronyms, synonyms)
+
+    def with_acronyms(self, learned: Mapping[str, Sequence[str]]) -> Lexicon:
+        """This lexicon plus acronyms a corpus defines (its own expansions first)."""
+        merged = dict(self.acronyms)
+        for acronym, forms in learned.items():
+            merged[acronym] = tuple(dict.fromkeys([*merged.get(acronym, ()), *forms]))
+        return Lexicon(merged, self.synonyms)
 
 
 @cache

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analyzer import ANALYZER_VERSION, DutchAnalyzer, corpus_vocabulary
+from index.acronyms import learn_acronyms
+from index.analyzer import ANALYZER_VERSION, DutchAnalyzer, corpus_vocabulary, load_lexicon
 
 LEXICAL_DIR = "lexical"
 ANALYZER_FILE = "analyzer.json"
@@ -22,24 +23,33 @@ ANALYZER_FILE = "analyzer.json"
 class LexicalIndex:
     """BM25 scores for weighted query terms, over all passages at once."""
 
-    def __init__(self, retriever: object, analyzer: DutchAnalyzer, size: int) -> None:
+    def __init__(
+        self, retriever: object, analyzer: DutchAnalyzer, size: int, acronyms: dict[str, tuple[str, ...]]
+    ) -> None:
         self._retriever = retriever
         self.analyzer = analyzer
         self.size = size
+        self.acronyms = acronyms  # the ones the corpus defines, learned at build time
 
     @classmethod
     def build(cls, texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         import bm25s
 
-        analyzer = DutchAnalyzer(corpus_vocabulary(texts))
+        learned = learn_acronyms(texts)
+        analyzer = DutchAnalyzer(corpus_vocabulary(texts), load_lexicon().with_acronyms(learned))
         corpus_terms = [analyzer.terms(t) or ["\u2205"] for t in texts]
         retriever = bm25s.BM25(k1=k1, b=b)
         retriever.index(corpus_terms, show_progress=False)
-        return cls(retriever, analyzer, len(texts))
+        return cls(retriever, analyzer, len(texts), learned)
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder / LEXICAL_DIR), show_progress=False)  # type: ignore[attr-defined]
-        state = {"version": ANALYZER_VERSION, "vocabulary": self.analyzer.vocabulary, "size": self.size}
+        state = {
+            "version": ANALYZER_VERSION,
+            "vocabulary": self.analyzer.vocabulary,
+            "size": self.size,
+            "acronyms": self.acronyms,
+        }
         (folder / ANALYZER_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -48,7 +58,9 @@ class LexicalIndex:
 
         state = json.loads((folder / ANALYZER_FILE).read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(folder / LEXICAL_DIR))
-        return cls(retriever, DutchAnalyzer(state["vocabulary"]), int(state["size"]))
+        acronyms = {k: tuple(v) for k, v in (state.get("acronyms") or {}).items()}
+        analyzer = DutchAnalyzer(state["vocabulary"], load_lexicon().with_acronyms(acronyms))
+        return cls(retriever, analyzer, int(state["size"]), acronyms)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of an analyzed term (0 for terms not in the index)."""
