@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from index.analyzer import fold
 
 MAX_FORMS = 3  # long forms kept per acronym (most frequent first)
-_DEFINITION = re.compile(r"([^()\n]{3,240}?)\s\(\s?([A-Z][A-Za-z&\-]{1,9}(?:\s?/\s?[A-Z][A-Za-z&\-]{1,9})*)\s?\)")
+_BRACKET = re.compile(r"\s\(\s?([A-Z][A-Za-z&\-]{1,9}(?:\s?/\s?[A-Z][A-Za-z&\-]{1,9})*)\s?\)")
+BEFORE_CHARS = 240  # how far before the bracket a long form may start
 _JOIN = re.compile(r"(?:,|\sen|\sof)\s*$")
 _WORD = re.compile(r"\S+")
 
@@ -61,10 +62,12 @@ def long_form(short: str, before: str) -> str | None:
 def definitions(text: str) -> list[tuple[str, str]]:
     """(acronym, long form) pairs a text defines, in order."""
     pairs = []
-    for m in _DEFINITION.finditer(text):
-        before, found_here = m.group(1), []
+    for m in _BRACKET.finditer(text):
+        before = text[max(0, m.start() - BEFORE_CHARS) : m.start()]
+        before = before[max(before.rfind(c) for c in "()\n") + 1 :]
+        found_here = []
         # "Keurmerk Veilig Ondernemen en Kwaliteitsmeter Veilig Uitgaan (KVO/KVU)": the last name is the last's
-        for short in reversed([p.strip() for p in m.group(2).split("/")]):
+        for short in reversed([p.strip() for p in m.group(1).split("/")]):
             if not _is_acronym(short) or not (found := long_form(short, before)):
                 break
             found_here.append((short, found))
