@@ -118,10 +118,11 @@ class Concept:
     full: frozenset[str]
     partial: frozenset[str] = frozenset()
     weight: float = 1.0
+    parts: frozenset[str] = frozenset()  # a compound's parts: all of them together name it in full
 
     def match(self, terms: set[str] | frozenset[str]) -> float:
-        if not self.full.isdisjoint(terms):
-            return 1.0
+        if not self.full.isdisjoint(terms) or (self.parts and self.parts <= terms):
+            return 1.0  # "politiebasisteam", or "de politie van basisteam Midden Twente"
         return PARTIAL_MATCH if not self.partial.isdisjoint(terms) else 0.0
 
 
@@ -216,18 +217,27 @@ class DutchAnalyzer:
         per synonym."""
         skipped = {w for phrase in skip for w in self.words(phrase)}
         concepts: dict[str, tuple[set[str], set[str]]] = {}
+        parts: dict[str, set[str]] = {}
         for word in self.asked_words(text):
             if word in skipped or word in concepts:
                 continue
             terms = self._word_terms(word)
             if terms:
                 concepts[word] = ({terms[0]}, set(terms[1:]))
+                parts[word] = set(terms[1:])
         for phrase, alternatives in self._expansion_pairs(text):
             extra = {terms[0] for a in alternatives for w in self.words(a) if (terms := self._word_terms(w))}
             for word in self.words(phrase):
                 if word in concepts:
                     concepts[word][1].update(extra - concepts[word][0])
-        return [Concept(frozenset(full), frozenset(partial)) for full, partial in concepts.values()]
+        return [
+            Concept(
+                frozenset(full),
+                frozenset(partial),
+                parts=frozenset(parts[word]) if len(parts[word]) > 1 else frozenset(),
+            )
+            for word, (full, partial) in concepts.items()
+        ]
 
     def _expansion_pairs(self, text: str) -> list[tuple[str, list[str]]]:
         """(phrase of the text, its expansions) for acronyms and synonym groups found in the text."""

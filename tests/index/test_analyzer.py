@@ -128,3 +128,5 @@ def test_concept_matches_fully_partly_or_not(analyzer: DutchAnalyzer) -> None:
     assert concept.match(set(analyzer.terms("De woninginbraken stegen."))) == 1.0
     assert concept.match(set(analyzer.terms("Een woning is geen kantoor."))) == PARTIAL_MATCH
     assert concept.match(set(analyzer.terms("Jeugd en overlast."))) == 0.0
+    # all parts of the compound together name it in full: "inbraken in woningen"
+    assert concept.match(set(analyzer.terms("Het aantal inbraken in woningen steeg."))) == 1.0
