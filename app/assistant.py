@@ -263,8 +263,8 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
     """Why the best sentences cannot answer, or '' when they can."""
     if not units:
         return "Geen passage gaat over deze vraag."
-    if kind in ("numeric", "date") and not any(has_value(u.text, kind) for u in units):
-        asked = "bedrag of aantal" if kind == "numeric" else "datum of jaar"
+    if kind in ("money", "numeric", "date") and not any(has_value(u.text, kind) for u in units):
+        asked = {"money": "bedrag", "numeric": "bedrag of aantal", "date": "datum of jaar"}[kind]
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."
     years = _YEAR.findall(question)
     if len(years) == 1 and not any(years[0] in f"{h.chunk.text} {h.chunk.period}" for h in hits):

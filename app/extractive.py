@@ -30,6 +30,7 @@ CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, tit
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
 
 _TYPES = (
+    ("money", r"\bwelke? \w*(?:bedrag|budget)\b|\bhoeveel (?:geld|euro)\b|\bwat kost\b|\bwat kosten\b|\bhoe duur\b"),
     ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
                 r"|\bwat kost\b|\bhoeveel geld\b"),
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
@@ -40,7 +41,18 @@ _TYPES = (
             r"|wethouder|bestuurder|voorzitter|minister|directeur|ambtenaar)\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
 )  # fmt: skip
-VALUE_KINDS = ("numeric", "frequency", "date", "period")  # questions asking for a value of a kind
+VALUE_KINDS = ("money", "numeric", "frequency", "date", "period")  # questions asking for a value of a kind
+_MONEY = re.compile(
+    r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"
+    r"|\bgeen (?:extra |aanvullende? |nieuwe? )?(?:budget|kosten|geld|middelen)\b|\bkosteloos\b|\bbudgetneutraal\b",
+    re.I,
+)  # an amount, or that there is none
+#: Numbers that are no values: headings and list numbers, references to chapters, tables, articles.
+_NO_VALUE = re.compile(
+    r"(?m)^\s*\d{1,2}(?:\.\d{1,2})*[.)]?\s"
+    r"|\b(?:hoofdstuk|paragraaf|bijlage|artikel|tabel|figuur|stap|fase|pagina|blz|p)\.?\s*\d+\w*",
+    re.I,
+)
 _NUMBER = re.compile(
     r"€\s?\d|\d[\d.,]*\s?(?:%|procent|euro|fte|uur|keer|meldingen|inwoners)|\b\d+[.,]\d+\b|\b\d{1,3}\b"
 )
@@ -58,7 +70,7 @@ _DATE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """numeric, frequency, date, period, who, list or lookup."""
+    """money, numeric, frequency, date, period, who, list or lookup."""
     for name, pattern in _TYPES:
         if re.search(pattern, question, re.I):
             return name
@@ -80,8 +92,10 @@ def names(text: str) -> list[str]:
 
 def has_value(text: str, kind: str) -> bool:
     """Does ``text`` hold a value of the kind a question asks for?"""
+    if kind == "money":
+        return bool(_MONEY.search(text))
     if kind == "numeric":
-        return bool(_NUMBER.search(_YEAR.sub(" ", text)))
+        return bool(_NUMBER.search(_YEAR.sub(" ", _NO_VALUE.sub(" ", text))))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "frequency":

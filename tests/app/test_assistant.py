@@ -83,7 +83,14 @@ def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("Hoeveel geld is er voor cameratoezicht?", "numeric"),
+        ("Hoeveel geld is er voor cameratoezicht?", "money"),
+        ("Welk totaalbudget is er voor de kolom?", "money"),
+        ("Wat kost de verlenging?", "money"),
+        ("Hoeveel fte heeft het team?", "numeric"),
+        ("Hoe vaak overlegt de burgemeester met de politie?", "frequency"),
+        ("Met welke frequentie komt de stuurgroep bijeen?", "frequency"),
+        ("Welke burgemeester ondertekent het voorwoord?", "who"),
+        ("Wie zit de stuurgroep voor?", "who"),
         ("Wanneer is het plan vastgesteld?", "date"),
         ("Wat is de looptijd van het IVP?", "period"),
         ("Wie is verantwoordelijk voor het RIEC?", "who"),
@@ -111,3 +118,14 @@ def test_ask_cli_json_and_batch(demo_index: Path) -> None:
     assert [r["abstained"] for r in rows] == [True, False]
     text = runner.invoke(main, ["ask", "Wat zijn de prioriteiten van Haaksbergen?", "--index", str(demo_index)])
     assert "[1]" in text.output and "Bron:" in text.output and "Traceback" not in text.output
+
+
+def test_a_money_question_without_an_amount_near_the_topic_abstains(demo_index: Path) -> None:
+    from app.assistant import missing_value
+    from app.extractive import Unit
+
+    units = [Unit(0, 0, 60, "De taken worden gedaan door de 14 Twentse ambtenaren in 2017.")]
+    reason = missing_value("Welk totaalbudget is voor de kolom begroot?", "money", units, [])
+    assert "bedrag" in reason
+    units.append(Unit(0, 61, 120, "Het budget voor de kolom bedraagt € 120.000,-."))
+    assert missing_value("Welk totaalbudget is voor de kolom begroot?", "money", units, []) == ""

@@ -109,20 +109,6 @@ def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) 
     assert best.is_list and "Opleiden" in best.text
 
 
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Hoe vaak overlegt de burgemeester met de politie?", "frequency"),
-        ("Met welke frequentie komt de stuurgroep bijeen?", "frequency"),
-        ("Welke burgemeester ondertekent het voorwoord?", "who"),
-        ("Wie zit de stuurgroep voor?", "who"),
-        ("Hoeveel fte heeft het team?", "numeric"),
-    ],
-)
-def test_question_types(question: str, kind: str) -> None:
-    assert question_type(question) == kind
-
-
 def test_a_frequency_question_prefers_the_sentence_with_a_frequency(analyzer: DutchAnalyzer) -> None:
     general = hit("De burgemeester en de politie bespreken de veiligheid en de inzet van de politie.", rank=0)
     answer = hit("De burgemeester heeft tweewekelijks overleg met de politie.", rank=1)
@@ -139,3 +125,20 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
     assert "Schelberg" in best.text
     assert extractive.names_new(answer.chunk.text, concepts(analyzer, question), analyzer.terms)
     assert not extractive.names_new("De stuurgroep Zorg en Veiligheid.", concepts(analyzer, question), analyzer.terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("6. Financiën\nIn de tabel staat de begroting voor 2013.", "numeric", False),  # a heading and a year
+        ("Zie hoofdstuk 2 en bijlage 3 voor de aanpak.", "numeric", False),
+        ("Er zijn 181 inwoners ondervraagd.", "numeric", True),
+        ("De Top 50 van veelplegers.", "numeric", True),
+        ("De bijdrage aan het platform is € 2.855,--.", "money", True),
+        ("Het restant is 4.883,-- voor projecten.", "money", True),
+        ("Voor de verlenging is geen budget nodig.", "money", True),  # that there is none answers it too
+        ("De taken doen 14 medewerkers in 2017.", "money", False),
+    ],
+)
+def test_values_of_the_asked_kind(text: str, kind: str, expected: bool) -> None:
+    assert extractive.has_value(text, kind) is expected
