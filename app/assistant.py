@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import prompts
 from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
-from app.extractive import VALUE_KINDS, Unit, has_value, question_type, select_units
+from app.extractive import VALUE_KINDS, Unit, asked_count, has_value, question_type, select_units
 from app.llm import generate_answer
 from index.analyzer import PARTIAL_MATCH, Concept
 from index.query import COMPARISON_CUES, understand_query
@@ -70,7 +70,7 @@ class Assistant:
             return self._compare(question, result)
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
-        units = select_units(hits, self._concepts(question), self.analyzer.terms, kind)
+        units = select_units(hits, self._concepts(question), self.analyzer.terms, kind, count=asked_count(question))
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)
         answer = compose(question, Draft(hits, units), result.hits)

@@ -28,6 +28,7 @@ SHORT_INTRO = 60  # characters: a list introduction this short leans on the sent
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
 CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, title, period) counts this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
+COUNT_BONUS = 0.25  # a list with as many items as the question asks for
 
 _TYPES = (
     ("money", r"\bwelke? \w*(?:bedrag|budget)\b|\bhoeveel (?:geld|euro)\b|\bwat kost\b|\bwat kosten\b|\bhoe duur\b"),
@@ -90,6 +91,19 @@ def names(text: str) -> list[str]:
     return _NAME.findall(text)
 
 
+_COUNT_WORDS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9, "tien": 10}
+_ASKED_COUNT = re.compile(r"\bwelke (\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\b", re.I)
+
+
+def asked_count(question: str) -> int | None:
+    """How many things a list question asks for ("Welke drie prioriteiten ..."), if it says."""
+    m = _ASKED_COUNT.search(question)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
+
+
 def has_value(text: str, kind: str) -> bool:
     """Does ``text`` hold a value of the kind a question asks for?"""
     if kind == "money":
@@ -115,6 +129,7 @@ class Unit:
     text: str
     is_list: bool = False
     intro: int = 0  # for a list: length of its introduction in ``text``
+    items: int = 0  # for a list: how many items it holds
 
 
 def units_of(hit_index: int, hit: Hit) -> list[Unit]:
@@ -125,10 +140,11 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
     lists = []
     for k, (s, e) in enumerate(spans):
-        if text[s:e].rstrip().endswith(":") and (end := _list_end(text, e)) > e:
+        if text[s:e].rstrip().endswith(":") and (found := _list_end(text, e))[0] > e:
+            end, items = found
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
-            lists.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s))
+            lists.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s, items=items))
     # an introduction never stands without the list it announces
     units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
     return units + lists
@@ -137,8 +153,8 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
 _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
 
 
-def _list_end(text: str, intro_end: int) -> int:
-    """End of the bullet or numbered lines right after an introducing sentence."""
+def _list_end(text: str, intro_end: int) -> tuple[int, int]:
+    """End of the bullet or numbered lines right after an introducing sentence, and their number."""
     end, pos, items = intro_end, intro_end, 0
     while pos < len(text) and items < MAX_LIST_ITEMS:
         nl = text.find("\n", pos)
@@ -148,7 +164,7 @@ def _list_end(text: str, intro_end: int) -> int:
         if nl < 0 or not _ITEM.match(text[line_start:line_end]):
             break
         end, pos, items = line_end, line_end, items + 1
-    return end
+    return end, items
 
 
 def focus_weights(concepts: Sequence[Concept], unit_terms: Sequence[set[str]]) -> list[Concept]:
@@ -177,7 +193,7 @@ def introduces(unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str],
 
 def score_unit(
     unit: Unit, concepts: Sequence[Concept], terms: set[str], context: set[str], kind: str,
-    analyze: Callable[[str], list[str]],
+    analyze: Callable[[str], list[str]], count: int | None = None,
 ) -> float:  # fmt: skip
     """Weighted share of the question's concepts the unit names; concepts only named around it (passage,
     section, document title or period) count ``CONTEXT_SHARE``: the topic may be named once for a whole
@@ -193,7 +209,7 @@ def score_unit(
     if kind == "who" and names_new(unit.text, concepts, analyze):
         score += 0.25
     if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
-        score += 0.5
+        score += 0.5 + (COUNT_BONUS if count is not None and unit.items == count else 0.0)
     return score - 0.0002 * max(0, len(unit.text) - 250)
 
 
@@ -216,15 +232,16 @@ def _adds_nothing(unit: Unit, chosen: Sequence[Unit], matches: Sequence[float], 
 
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
-    budget: int = ANSWER_BUDGET,
+    budget: int = ANSWER_BUDGET, count: int | None = None,
 ) -> list[Unit]:  # fmt: skip
-    """The best non-overlapping units within the budget, most relevant first."""
+    """The best non-overlapping units within the budget, most relevant first; ``count`` is the number of
+    things a list question asks for (a list of that many items is more likely its answer)."""
     units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
     unit_terms = [set(analyze(u.text)) for u in units]
     contexts = [set(analyze(context_of(h))) for h in hits]
     weighted = focus_weights(concepts, unit_terms)
     scored = [
-        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze), u, terms)
+        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze, count), u, terms)
         for u, terms in zip(units, unit_terms, strict=True)
     ]
     chosen: list[Unit] = []

@@ -142,3 +142,15 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
 )
 def test_values_of_the_asked_kind(text: str, kind: str, expected: bool) -> None:
     assert extractive.has_value(text, kind) is expected
+
+
+def test_a_list_of_as_many_items_as_asked_wins(analyzer: DutchAnalyzer) -> None:
+    four = hit("De gemeente kent deze prioriteiten:\n• Jeugd\n• Zorg\n• Ondermijning\n• Beleving", rank=0)
+    three = hit("Voor de regio zijn dit de prioriteiten:\n• Ondermijning\n• Cybercrime\n• Radicalisering", rank=1)
+    question = "Welke drie prioriteiten zijn er?"
+    assert extractive.asked_count(question) == 3 and extractive.asked_count("Welke 12 thema's?") == 12
+    assert extractive.asked_count("Welke prioriteiten zijn er?") is None
+    asked = concepts(analyzer, question)
+    best = select_units([four, three], asked, analyzer.terms, "list", count=3)[0]
+    assert best.is_list and best.items == 3 and "Cybercrime" in best.text
+    assert select_units([four, three], asked, analyzer.terms, "list")[0].items == 4  # unasked: the better rank
