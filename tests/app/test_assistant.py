@@ -87,6 +87,7 @@ def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
         ("Welk totaalbudget is er voor de kolom?", "money"),
         ("Wat kost de verlenging?", "money"),
         ("Hoeveel fte heeft het team?", "numeric"),
+        ("Welk deel van de tijd blijft over voor nieuwe speerpunten?", "numeric"),
         ("Hoe vaak overlegt de burgemeester met de politie?", "frequency"),
         ("Met welke frequentie komt de stuurgroep bijeen?", "frequency"),
         ("Welke burgemeester ondertekent het voorwoord?", "who"),
