@@ -9,6 +9,7 @@ introduces it where the size allows; a heading goes with the text below it.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -53,13 +54,31 @@ class ChunkSpan:
 
 @cache
 def _nlp() -> Any:
-    import spacy
+    spacy = _import_spacy_without_torch()
 
     nlp: Any = spacy.blank("nl")
     for abbreviation in ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def _import_spacy_without_torch() -> Any:
+    """spaCy, imported without PyTorch when that is not loaded yet.
+
+    thinc (under spaCy) imports torch when it is installed, which costs about 2 s of every ingest, for
+    models we never load: a blank pipeline's tokenizer and sentencizer need none of it. torch is hidden
+    during the import and given back afterwards, so a neural embedder can still import it.
+    """
+    hide = "torch" not in sys.modules
+    if hide:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" fail quickly
+    try:
+        import spacy
+    finally:
+        if hide:
+            del sys.modules["torch"]
+    return spacy
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

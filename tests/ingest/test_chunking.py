@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from pathlib import Path
 
 from ingest.chunking import split_sentences
@@ -50,3 +52,18 @@ def test_dutch_abbreviations_do_not_end_sentences() -> None:
         "Dit doen we o.a. met dhr. Jansen, conform art. 5 van de APV.",
         "Daarna volgt de evaluatie.",
     ]
+
+
+def test_sentence_splitting_does_not_load_torch_but_leaves_it_importable() -> None:
+    """spaCy's thinc would import torch (seconds) for nothing; in a fresh process it stays unloaded, and
+    a neural embedder imported afterwards still gets it."""
+    code = (
+        "import sys\n"
+        "from ingest.chunking import split_sentences\n"
+        "assert split_sentences('Een zin. Nog een zin.') == [(0, 8), (9, 21)]\n"
+        "assert 'torch' not in sys.modules\n"
+        "import torch\n"
+        "assert torch.zeros(2).sum().item() == 0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
