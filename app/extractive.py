@@ -32,9 +32,8 @@ COUNT_BONUS = 0.25  # a list with as many items as the question asks for
 
 _TYPES = (
     ("money", r"\bwelke? \w*(?:bedrag|budget)\b|\bhoeveel (?:geld|euro)\b|\bwat kost\b|\bwat kosten\b|\bhoe duur\b"),
-    ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:bedrag|percentage|aantal|budget|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
-                r"|\bwelk deel van\b"
-                r"|\bwat kost\b|\bhoeveel geld\b"),
+    ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:percentage|aantal|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
+                r"|\bwelk deel van\b"),
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
              r"|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
