@@ -215,7 +215,11 @@ def score_unit(
 
 def names_new(text: str, concepts: Sequence[Concept], analyze: Callable[[str], list[str]]) -> bool:
     """Does the text name a person or organisation the question does not name (a candidate answer to "wie")?"""
-    return any(not any(c.match(set(analyze(n))) for c in concepts) and analyze(n) for n in names(text))
+    for name in names(text):
+        terms = set(analyze(name))
+        if terms and not any(c.match(terms) for c in concepts):
+            return True
+    return False
 
 
 def context_of(hit: Hit) -> str:

@@ -54,7 +54,7 @@ def long_form(short: str, before: str) -> str | None:
     first = i + 1  # where the acronym's first letter matched
     start = first if first > 0 and window[first - 1].isalnum() else window.rfind(" ", 0, first) + 1
     found = window[start:].strip(" ,;:-–")
-    if len(_WORD.findall(found)) < 1 or fold(found) == fold(short) or not found[:1].isalpha():
+    if not found[:1].isalpha() or fold(found) == fold(short):
         return None
     return found
 

@@ -41,6 +41,11 @@ def concepts(analyzer: DutchAnalyzer, question: str) -> list[Concept]:
     return analyzer.query_concepts(question)
 
 
+def best_unit(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> extractive.Unit:
+    """The first unit the answer would show for ``question`` over ``hits``."""
+    return select_units(hits, concepts(analyzer, question), analyzer.terms, question_type(question))[0]
+
+
 @pytest.mark.parametrize(
     ("question", "is_date"),
     [
@@ -104,8 +109,7 @@ def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) 
     intro_end = text.index(":") + 1
     cut = [u for u in units if u.start < intro_end <= u.end and not u.is_list]
     assert cut == []
-    asked = concepts(analyzer, "Hoe is het werk over werkgroepen verdeeld?")
-    best = select_units([hit(text)], asked, analyzer.terms, question_type("Hoe is het werk verdeeld?"))[0]
+    best = best_unit(analyzer, [hit(text)], "Hoe is het werk over werkgroepen verdeeld?")
     assert best.is_list and "Opleiden" in best.text
 
 
@@ -113,16 +117,14 @@ def test_a_frequency_question_prefers_the_sentence_with_a_frequency(analyzer: Du
     general = hit("De burgemeester en de politie bespreken de veiligheid en de inzet van de politie.", rank=0)
     answer = hit("De burgemeester heeft tweewekelijks overleg met de politie.", rank=1)
     question = "Hoe vaak heeft de burgemeester overleg met de politie over de veiligheid?"
-    best = select_units([general, answer], concepts(analyzer, question), analyzer.terms, question_type(question))[0]
-    assert "tweewekelijks" in best.text
+    assert "tweewekelijks" in best_unit(analyzer, [general, answer], question).text
 
 
 def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: DutchAnalyzer) -> None:
     topic = hit("De stuurgroep Zorg en Veiligheid bespreekt elk jaar het jaarverslag van het huis.", rank=0)
     answer = hit("Samenstelling stuurgroep Zorg en Veiligheid: burgemeester S. Schelberg (voorzitter).", rank=1)
     question = "Wie is de voorzitter van de stuurgroep Zorg en Veiligheid?"
-    best = select_units([topic, answer], concepts(analyzer, question), analyzer.terms, question_type(question))[0]
-    assert "Schelberg" in best.text
+    assert "Schelberg" in best_unit(analyzer, [topic, answer], question).text
     assert extractive.names_new(answer.chunk.text, concepts(analyzer, question), analyzer.terms)
     assert not extractive.names_new("De stuurgroep Zorg en Veiligheid.", concepts(analyzer, question), analyzer.terms)
 
