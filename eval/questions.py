@@ -27,11 +27,20 @@ class Question:
     doc_type: str
     paraphrased: bool
     unanswerable_kind: str | None
-    split: str = DEV  # "held-out" for questions from heldout*.jsonl, written after tuning and never tuned to
+    split: str = DEV  # "held-out..." for questions from heldout*.jsonl, written after tuning and never tuned to
 
     @property
     def answerable(self) -> bool:
         return self.type != "unanswerable"
+
+
+def split_of(path: Path) -> str:
+    """``dev`` for the questions the work is tuned on; ``held-out`` for heldout.jsonl, ``held-out-b`` for
+    heldout_b.jsonl, ...: each held-out set is reported apart, since a set whose totals were looked at
+    during the work is less blind than a fresh one."""
+    if not path.stem.startswith("heldout"):
+        return DEV
+    return HELD_OUT + path.stem.removeprefix("heldout").replace("_", "-")
 
 
 def load_questions(folder: Path = QUESTIONS_DIR) -> list[Question]:
@@ -43,6 +52,6 @@ def load_questions(folder: Path = QUESTIONS_DIR) -> list[Question]:
                 row["gold"] = tuple(Gold(**g) for g in row["gold"])
                 for key in ("key_terms", "gemeenten"):
                     row[key] = tuple(row[key])
-                row["split"] = HELD_OUT if path.stem.startswith("heldout") else DEV
+                row["split"] = split_of(path)
                 questions.append(Question(**row))
     return questions

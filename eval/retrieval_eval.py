@@ -98,7 +98,7 @@ def doc_type_key(row: QuestionRow) -> str:
 
 
 def split_key(row: QuestionRow) -> str:
-    """dev (the set the work was tuned on) or held-out."""
+    """dev (the set the work was tuned on) or a held-out set."""
     return row.split
 
 

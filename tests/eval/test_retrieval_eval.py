@@ -73,7 +73,8 @@ def test_questions_from_a_heldout_file_are_marked_held_out(tmp_path: Path) -> No
     }  # fmt: skip
     (tmp_path / "part_a.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     (tmp_path / "heldout.jsonl").write_text(json.dumps({**row, "id": "h1"}) + "\n", encoding="utf-8")
-    assert {q.id: q.split for q in load_questions(tmp_path)} == {"x1": DEV, "h1": HELD_OUT}
+    (tmp_path / "heldout_b.jsonl").write_text(json.dumps({**row, "id": "hb1"}) + "\n", encoding="utf-8")
+    assert {q.id: q.split for q in load_questions(tmp_path)} == {"x1": DEV, "h1": HELD_OUT, "hb1": "held-out-b"}
 
 
 def test_breakdown_by_doc_type_and_empty_input() -> None:
