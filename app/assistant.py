@@ -19,9 +19,9 @@ from app.compare import STATUS_LABELS, Comparer, Comparison, silent
 from app.extractive import VALUE_KINDS, Unit, asked_count, has_value, question_type, select_units
 from app.llm import generate_answer
 from index.analyzer import PARTIAL_MATCH, Concept
-from index.query import COMPARISON_CUES, understand_query
+from index.query import COMPARISON_CUES, QueryInfo, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
-from index.themes import Priority, load_taxonomy
+from index.themes import Priority, Taxonomy, load_taxonomy
 from ingest.gazetteer import load_gazetteer
 from ingest.records import Chunk
 
@@ -34,7 +34,7 @@ _CURRENT = re.compile(r"\b(?:huidig\w*|nu|actueel|actuele|momenteel|nieuw\w*|rec
 _OLDER = re.compile(r"\b(?:oud\w*|vorig\w*|eerder\w*|vroeger\w*)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _PRIORITY_QUESTION = re.compile(
-    r"\b(?:prioriteit\w*|prioriter\w*|speerpunt\w*|focus\w*|zwaartepunt\w*|beleidsthema\w*|thema'?s|themas|accent\w*)\b",
+    r"\b\w*(?:prioriteit|prioriter|speerpunt|zwaartepunt|accent|thema'?s|beleidsthema)\w*|\bfocus\w*",
     re.I,
 )
 
@@ -45,6 +45,12 @@ class Draft:
 
     hits: list[Hit]
     units: list[Unit]
+
+
+_SHARED_QUESTION = re.compile(
+    r"\b(?:gemeen|gemeenschappelijk\w*|overeenkomst\w*|overeenkomen|gedeeld\w*|delen|allebei|beide)\b", re.I
+)
+_DIFFERENCE_QUESTION = re.compile(r"\b(?:verschil\w*|anders|alleen|wel\b.*\bniet)\b", re.I)
 
 
 class Assistant:
@@ -62,12 +68,20 @@ class Assistant:
             names = ", ".join(info.unknown_gemeenten)
             known = ", ".join(self.searcher.gemeenten)
             return abstain(question, result, f"{names} staat niet in de documenten (wel: {known}).")
+        answer = self._answer(question, result, gemeenten)
+        if info.unknown_gemeenten and not answer.abstained:
+            names = ", ".join(info.unknown_gemeenten)
+            answer.notes.append(f"{names} staat niet in de documenten; het antwoord gaat over de andere gemeenten.")
+        return answer
+
+    def _answer(self, question: str, result: SearchResult, gemeenten: Sequence[str]) -> Answer:
+        info = result.info
         if not result.hits:
             return abstain(question, result, "")
-        if self._about_themes(question) and (themed := self._compare_themes(question, result, [*gemeenten])):
+        if self._about_themes(question, info) and (themed := self._compare_themes(question, result, [*gemeenten])):
             return themed
-        if info.comparison and len({h.chunk.municipalities[0] for h in result.hits}) > 1:
-            return self._compare(question, result)
+        if len(compared := compared_gemeenten(result, gemeenten)) > 1:
+            return self._compare(question, result, compared)
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
         units = select_units(hits, self._concepts(question), self.analyzer.terms, kind, count=asked_count(question))
@@ -109,9 +123,8 @@ class Assistant:
                 weighted.append(replace(concept, weight=weight))
         return weighted
 
-    def _compare(self, question: str, result: SearchResult) -> Answer:
+    def _compare(self, question: str, result: SearchResult, order: Sequence[str]) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""
-        order = list(dict.fromkeys(h.chunk.municipalities[0] for h in result.hits))
         concepts, kind = self._concepts(question), question_type(question)
         kind = "list" if kind == "lookup" else kind  # comparisons are mostly about sets: priorities, themes
         lines: list[str] = []
@@ -129,12 +142,15 @@ class Assistant:
         answer.period_note = source_note(answer.citations)
         return answer
 
-    def _about_themes(self, question: str) -> bool:
-        """An explicit comparison ("vergelijk", "verschil", "welke gemeenten") about themes or priorities,
-        not about a figure or date."""
-        if not COMPARISON_CUES.search(question) or question_type(question) in VALUE_KINDS:
+    def _about_themes(self, question: str, info: QueryInfo) -> bool:
+        """A comparison about themes or priorities, not about a figure or date: one with a cue ("vergelijk",
+        "verschil", "welke gemeenten"), or naming two gemeenten of the corpus and asking for priorities
+        (a question naming gemeenten and a topic may ask about their joint project)."""
+        if question_type(question) in VALUE_KINDS:
             return False
-        return bool(_PRIORITY_QUESTION.search(question) or self.comparer.taxonomy.named(question))
+        if COMPARISON_CUES.search(question):
+            return bool(_PRIORITY_QUESTION.search(question) or self.comparer.taxonomy.named(question))
+        return info.comparison and len(info.gemeenten) >= 2 and bool(_PRIORITY_QUESTION.search(question))
 
     def _compare_themes(self, question: str, result: SearchResult, given: list[str]) -> Answer | None:
         """A comparison about themes or priorities, answered from the theme matrix, per gemeente."""
@@ -152,10 +168,12 @@ class Assistant:
         else:
             comparison = self.comparer.compare((), names)
             lines, notes = [], []
+            picked: dict[str, dict[str, int]] = {}
             for gemeente in names:
-                line, note = self._priority_line(question, gemeente, citations)
+                line, note, picked[gemeente] = self._priority_line(question, gemeente, citations)
                 lines.append(line)
                 notes += [note] if note else []
+            lines = [*_overlap_lines(question, picked, self.comparer.taxonomy), *lines]
         answer = Answer(question, "\n".join(lines), False, "extractive", citations=list(citations.values()))
         answer.hits = result.hits
         answer.period_note = " ".join([source_note(answer.citations), *notes]).strip()
@@ -180,27 +198,52 @@ class Assistant:
             parts.append(f"{topic.label}: {STATUS_LABELS[cell.status]}{period}. {support}")
         return f"{gemeente}: " + " ".join(parts)
 
-    def _priority_line(self, question: str, gemeente: str, citations: dict[str, Citation]) -> tuple[str, str]:
-        """The priorities one gemeente's newest plan names (or of the asked year), each cited."""
+    def _priority_line(
+        self, question: str, gemeente: str, citations: dict[str, Citation]
+    ) -> tuple[str, str, dict[str, int]]:
+        """The priorities one gemeente's newest plan names (or of the asked year), each cited; with a note on
+        the period chosen and the marker of each priority topic."""
         by_id = self.comparer.by_id
         own = self.comparer.priorities_of(gemeente)
         if not own:
-            return f"{gemeente}: in de documenten is geen lijst met prioriteiten gevonden.", ""
+            return f"{gemeente}: in de documenten is geen lijst met prioriteiten gevonden.", "", {}
         periods = {by_id[p.chunk_id].period or "" for p in own}
         asked = _YEAR.findall(question)
         chosen = _choose_period(own, by_id, gemeente, asked)
         picked = [p for p in own if (by_id[p.chunk_id].period or "") == chosen]
-        items = []
+        items, markers = [], {}
         for p in picked:
-            hit = Hit(0, 0.0, by_id[p.chunk_id])
-            items.append(f"{self.comparer.taxonomy.by_id[p.topic].label} [{cite(citations, hit)}]")
+            markers[p.topic] = cite(citations, Hit(0, 0.0, by_id[p.chunk_id]))
+            items.append(f"{self.comparer.taxonomy.by_id[p.topic].label} [{markers[p.topic]}]")
         note = ""
         if len(periods) > 1 and not asked:
             note = (
                 f"Voor {gemeente} staan prioriteiten uit meerdere perioden in de index; "
                 f"dit antwoord gebruikt de nieuwste ({chosen})."
             )
-        return f"{gemeente} ({chosen or 'periode onbekend'}): " + "; ".join(items) + ".", note
+        return f"{gemeente} ({chosen or 'periode onbekend'}): " + "; ".join(items) + ".", note, markers
+
+
+def _overlap_lines(question: str, picked: dict[str, dict[str, int]], taxonomy: Taxonomy) -> list[str]:
+    """For "wat hebben ... gemeen" the priorities every compared gemeente shares, for "wat is het verschil"
+    those only one of them has; each cited with the markers of the gemeente lines below."""
+    with_list = {g: topics for g, topics in picked.items() if topics}
+    if len(with_list) < 2:
+        return []
+    lines = []
+    if _SHARED_QUESTION.search(question):
+        shared = [t for t in next(iter(with_list.values())) if all(t in topics for topics in with_list.values())]
+        items = [f"{taxonomy.by_id[t].label} [{', '.join(str(m[t]) for m in with_list.values())}]" for t in shared]
+        lines.append("Gedeelde prioriteiten: " + "; ".join(items) + "." if items else
+                     "De genoemde gemeenten hebben geen prioriteit gemeen.")  # fmt: skip
+    if _DIFFERENCE_QUESTION.search(question):
+        for gemeente, topics in with_list.items():
+            only = [t for t in topics if not any(t in other for g, other in with_list.items() if g != gemeente)]
+            if only:
+                lines.append(
+                    f"Alleen {gemeente}: " + "; ".join(f"{taxonomy.by_id[t].label} [{topics[t]}]" for t in only) + "."
+                )
+    return lines
 
 
 def _status_summary(comparison: Comparison, citations: dict[str, Citation]) -> str:
@@ -230,6 +273,19 @@ def _choose_period(own: Sequence[Priority], by_id: dict[str, Chunk], gemeente: s
         return (int(holds), max(years) if years else 0, int(chunk.municipalities[0] == gemeente))
 
     return by_id[max(own, key=key).chunk_id].period or ""
+
+
+def compared_gemeenten(result: SearchResult, given: Sequence[str] = ()) -> list[str]:
+    """The gemeenten a comparison answers for, in the order of their best passage: those the user chose
+    or the question names that have passages of their own (a gemeente only mentioned in another's
+    documents cannot be compared), or, for a comparison naming none ("welke gemeenten ..."), every
+    gemeente among the passages."""
+    info = result.info
+    if not info.comparison:
+        return []
+    primaries = list(dict.fromkeys(h.chunk.municipalities[0] for h in result.hits))
+    named = set(given) or set(info.gemeenten)
+    return [g for g in primaries if g in named] if named else primaries
 
 
 def cite(citations: dict[str, Citation], hit: Hit) -> int:

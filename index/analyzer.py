@@ -45,6 +45,10 @@ QUESTION_WORDS = frozenset(
         "beschrijf",
         "vertel",
         "sinds",
+        # comparison operators ("wat hebben X en Y gemeen", "vergelijk ..."): "gemeen" would also meet
+        # "gemeente", which stems alike
+        "gemeen",
+        "vergelijk",
     ]
 )
 #: "hoe vaak", "hoe lang", ...: the adverb after "hoe" asks for a kind of value, it names no topic.

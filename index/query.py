@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from ingest.gazetteer import load_gazetteer
 
 COMPARISON_CUES = re.compile(
-    r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|welke gemeenten?|elke gemeente|per gemeente|alle gemeenten"
+    r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|gemeen|welke gemeenten?|elke gemeente|per gemeente|alle gemeenten"
     r"|beide gemeenten|gemeenten onderling|ten opzichte van)\b",
     re.I,
 )
+#: Gemeenten named together as partners ("samen met", "gezamenlijk"): a joint matter, not a comparison.
+JOINT_CUES = re.compile(r"\b(?:samen|gezamenlijk\w*|samenwerk\w*|met elkaar)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -33,5 +35,6 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     known = tuple(g for g in named if g in corpus_gemeenten)
     unknown = tuple(g for g in named if g not in corpus_gemeenten)
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
-    comparison = len(known) + len(unknown) >= 2 or bool(COMPARISON_CUES.search(query))
+    several = len(known) + len(unknown) >= 2 and not JOINT_CUES.search(query)
+    comparison = several or bool(COMPARISON_CUES.search(query))
     return QueryInfo(known, unknown, years, comparison)

@@ -13,6 +13,7 @@ import prompts
 from app.assistant import Assistant, prefer_period
 from app.cli import main
 from app.extractive import question_type
+from index.query import understand_query
 from index.search import Searcher
 
 
@@ -80,6 +81,42 @@ def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
     assert {g for c in answer.citations for g in c.hit.chunk.municipalities} >= {"Dinkelland", "Haaksbergen"}
 
 
+def test_one_named_gemeente_beside_one_without_documents_is_no_comparison(assistant: Assistant) -> None:
+    # Tubbergen has no documents of its own; passages of other gemeenten that mention Dinkelland must not
+    # be answered as if the question compared them
+    answer = assistant.ask(
+        "Hoeveel formatie heeft het veiligheidsteam dat zowel voor Dinkelland als voor Tubbergen werkt?"
+    )
+    assert not answer.abstained
+    assert not re.match(r"^\w+:", answer.answer)
+    assert {c.hit.chunk.municipalities[0] for c in answer.citations} == {"Dinkelland"}
+
+
+def test_shared_priorities_are_those_in_every_gemeente_line(assistant: Assistant) -> None:
+    answer = assistant.ask("Welke veiligheidsprioriteiten hebben Dinkelland en Haaksbergen gemeen?")
+    shared, *lines = answer.answer.splitlines()
+    assert shared.startswith("Gedeelde prioriteiten: ")
+    assert [line.split(" ")[0] for line in lines] == ["Dinkelland", "Haaksbergen"]
+    labels = re.findall(r"(?:: |; )([^;\[]+?) \[", shared)
+    assert labels
+    for label in labels:
+        assert all(label in line for line in lines)
+    markers = {int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"\[([\d, ]+)\]", shared)))}
+    assert markers == {c.n for c in answer.citations}  # each shared priority cites both plans
+
+
+def test_differences_list_what_only_one_gemeente_has(assistant: Assistant) -> None:
+    answer = assistant.ask("Wat is het verschil in prioriteiten tussen Dinkelland en Haaksbergen?")
+    only = [line for line in answer.answer.splitlines() if line.startswith("Alleen ")]
+    assert only
+    lines = {line.split(" ")[0]: line for line in answer.answer.splitlines() if not line.startswith("Alleen ")}
+    for line in only:
+        gemeente = line.split(" ")[1].rstrip(":")
+        other = next(g for g in lines if g != gemeente)
+        for label in re.findall(r"(?:: |; )([^;\[]+?) \[", line):
+            assert label in lines[gemeente] and label not in lines[other]
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -130,3 +167,20 @@ def test_a_money_question_without_an_amount_near_the_topic_abstains(demo_index: 
     assert "bedrag" in reason
     units.append(Unit(0, 61, 120, "Het budget voor de kolom bedraagt € 120.000,-."))
     assert missing_value("Welk totaalbudget is voor de kolom begroot?", "money", units, []) == ""
+
+
+def test_a_named_gemeente_without_documents_beside_a_known_one_gets_a_note(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoe pakken Losser en Zwolle drugsoverlast aan?")
+    assert not answer.abstained
+    assert any(note.startswith("Zwolle staat niet in de documenten") for note in answer.notes)
+    assert {c.hit.chunk.municipalities[0] for c in answer.citations} == {"Losser"}
+
+
+def test_gemeenten_named_as_partners_are_no_comparison(assistant: Assistant) -> None:
+    question = "Hoe heet het project waarmee Losser samen met Dinkelland het drinken door jongeren terugdringt?"
+    assert not understand_query(question, assistant.searcher.gemeenten).comparison
+    assert understand_query(
+        "Hoe pakken Losser en Dinkelland drugsoverlast aan?", assistant.searcher.gemeenten
+    ).comparison
+    answer = assistant.ask(question)
+    assert not re.match(r"^\w+:", answer.answer)  # one answer, not one line per gemeente

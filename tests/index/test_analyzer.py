@@ -102,6 +102,14 @@ def test_how_adverbs_are_question_words(analyzer: DutchAnalyzer) -> None:
     assert all(analyzer.stem("lang") not in c.full for c in concepts)
 
 
+def test_comparison_operators_are_no_topic(analyzer: DutchAnalyzer) -> None:
+    """ "gemeen" (as in "wat hebben ze gemeen") stems like "gemeente": as a topic it would favour every
+    passage naming a gemeente."""
+    terms = analyzer.query_terms("Welke prioriteiten hebben Losser en Hengelo gemeen?")
+    assert analyzer.stem("gemeente") not in terms and analyzer.stem("prioriteiten") in terms
+    assert analyzer.stem("gemeente") in analyzer.query_terms("Welke gemeente heeft een plan?")
+
+
 def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:
     assert "ministerie" not in analyzer.query_terms("wat is er om te doen")
     assert "ministerie" in analyzer.query_terms("wat doet het OM")
