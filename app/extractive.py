@@ -38,11 +38,14 @@ _TYPES = (
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
              r"|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
-    ("who", r"\bwie\b|\bwelke (?:organisatie|partij|partner|instantie|instelling|persoon|functionaris|burgemeester"
-            r"|wethouder|bestuurder|voorzitter|minister|directeur|ambtenaar)\b"),
+    ("law", r"\bwelke? (?:\w+ )?(?:wets?artikel|artikel|wet|wetsbepaling|regeling)\b|\bop grond van welke\b"
+            r"|\bwettelijke (?:basis|grondslag)\b"),
+    ("who", r"\bwie\b|\bwelke? (?:\w+ )?(?:organisatie|partij|partner|instantie|instelling|persoon|functionaris"
+            r"|burgemeester|wethouder|bestuurder|voorzitter|minister|directeur|ambtenaar|\w*bureau|bedrijf|stichting"
+            r"|afdeling)\b|\bhoe heet\b|\bwat is de naam\b|\bwaar\b.*\bterecht\b|\bbij welke\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
 )  # fmt: skip
-VALUE_KINDS = ("money", "numeric", "frequency", "date", "period")  # questions asking for a value of a kind
+VALUE_KINDS = ("money", "numeric", "frequency", "date", "period", "law")  # questions asking for a value of a kind
 _MONEY = re.compile(
     r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"
     r"|\bgeen (?:extra |aanvullende? |nieuwe? )?(?:budget|kosten|geld|middelen)\b|\bkosteloos\b|\bbudgetneutraal\b",
@@ -58,6 +61,8 @@ _NUMBER = re.compile(
     r"€\s?\d|\d[\d.,]*\s?(?:%|procent|euro|fte|uur|keer|meldingen|inwoners)|\b\d+[.,]\d+\b|\b\d{1,3}\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: A legal basis: an article number, or a law by name ("Politiewet", "Wet Bibob", "Gemeentewet").
+_LAW = re.compile(r"\bartikel \d+\w*|\b[A-Z]\w+wet\b|\bWet [a-zA-Z]\w+|\bAlgemene wet\b|\bAPV\b")
 _FREQUENCY = re.compile(
     r"\w*(?:dagelijks|wekelijks|maandelijks|jaarlijks)\b|\b(?:\d+|een|eens|twee|drie|vier)\s?(?:x|keer|maal)\b"
     r"|\b(?:per|elke?|iedere?) (?:dag|week|weken|maand|kwartaal|jaar)\b|\bmeerdere keren\b",
@@ -71,7 +76,7 @@ _DATE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """money, numeric, frequency, date, period, who, list or lookup."""
+    """money, numeric, frequency, date, period, law, who, list or lookup."""
     for name, pattern in _TYPES:
         if re.search(pattern, question, re.I):
             return name
@@ -116,6 +121,8 @@ def has_value(text: str, kind: str) -> bool:
         return bool(_FREQUENCY.search(text))
     if kind == "period":
         return len(_YEAR.findall(text)) >= 1
+    if kind == "law":
+        return bool(_LAW.search(text))
     return True
 
 

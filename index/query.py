@@ -1,4 +1,4 @@
-"""Query understanding: gemeenten named (known or not), years, comparisons."""
+"""Query understanding: gemeenten named (known or not), years, comparisons, kinds of document."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ COMPARISON_CUES = re.compile(
 )
 #: Gemeenten named together as partners ("samen met", "gezamenlijk"): a joint matter, not a comparison.
 JOINT_CUES = re.compile(r"\b(?:samen|gezamenlijk\w*|samenwerk\w*|met elkaar)\b", re.I)
+#: Words naming a kind of document ("volgens de benchmark", "het raadsvoorstel"), with the document types
+#: of ``ingest`` they stand for. "plan" and "veiligheidsplan" are left out: questions use them for any plan.
+DOC_TYPE_CUES = (
+    (re.compile(r"\b(?:raads)?voorstel\w*", re.I), ("raadsvoorstel", "voorstel")),
+    (re.compile(r"\b(?:raads(?:informatie)?)?brief\b|\bbrief aan de raad\b", re.I), ("raadsbrief",)),
+    (re.compile(r"\bjaarplan\w*|\bjaarprogramma\w*", re.I), ("jaarplan",)),
+    (re.compile(r"\bmeerjaren\w*", re.I), ("meerjarenplan",)),
+    (re.compile(r"\bnotitie\w*", re.I), ("notitie",)),
+    (re.compile(r"\bbenchmark\w*", re.I), ("benchmark",)),
+)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -26,6 +36,7 @@ class QueryInfo:
     unknown_gemeenten: tuple[str, ...] = ()  # named Dutch municipalities the corpus does not hold
     years: tuple[int, ...] = ()
     comparison: bool = False
+    doc_types: tuple[str, ...] = ()  # kinds of document the question names
     notes: tuple[str, ...] = field(default=())
 
 
@@ -37,4 +48,5 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
     several = len(known) + len(unknown) >= 2 and not JOINT_CUES.search(query)
     comparison = several or bool(COMPARISON_CUES.search(query))
-    return QueryInfo(known, unknown, years, comparison)
+    doc_types = tuple(dict.fromkeys(t for cue, types in DOC_TYPE_CUES if cue.search(query) for t in types))
+    return QueryInfo(known, unknown, years, comparison, doc_types=doc_types)

@@ -77,6 +77,7 @@ class SearchResult:
             "gemeenten_detected": list(self.info.gemeenten),
             "unknown_gemeenten": list(self.info.unknown_gemeenten),
             "comparison": self.info.comparison,
+            "doc_types_detected": list(self.info.doc_types),
             "hits": [h.to_json() for h in self.hits],
         }
 
@@ -137,7 +138,7 @@ class Searcher:
             mask = self.filter_columns.mask(stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
                 mask = self.filter_columns.mask(Filters(doc_types=stratum.doc_types))
-            ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum))
+            ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum, info.doc_types))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [
             Hit(rank + 1, score, self.chunks[i], tuple(self.themes.themes_of(self.chunks[i].chunk_id)))
@@ -154,9 +155,15 @@ class Searcher:
         return [Filters(gemeenten, filters.doc_types, filters.years, filters.doc_ids)]
 
     def _rank(
-        self, query: str, legs: tuple[np.ndarray, np.ndarray, np.ndarray], mask: np.ndarray, k: int
+        self,
+        query: str,
+        legs: tuple[np.ndarray, np.ndarray, np.ndarray],
+        mask: np.ndarray,
+        k: int,
+        doc_types: tuple[str, ...] = (),
     ) -> list[tuple[int, float]]:
-        """Fused, de-duplicated (and optionally reranked) passages within ``mask``.
+        """Fused, de-duplicated (and optionally reranked) passages within ``mask``; passages from the kinds
+        of document in ``doc_types`` (named in the question) count a little more.
 
         ``legs`` holds the BM25 scores, the n-gram scores and the query vector.
         """
@@ -170,6 +177,10 @@ class Searcher:
         dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
         dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
         fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
+        if doc_types and s.doc_type_boost:
+            boost = 1.0 + s.doc_type_boost
+            fused = [(i, score * boost if self.chunks[i].doc_type in doc_types else score) for i, score in fused]
+            fused.sort(key=lambda item: -item[1])
         ranked = drop_duplicates(fused, self.chunks)
         if self.reranker is not None:
             ranked = rerank(self.reranker, query, ranked, self._texts, s.rerank_depth)

@@ -18,6 +18,12 @@ class SearchSettings(BaseSettings):
     candidates: int = Field(100, ge=10, description="Passages each leg contributes to fusion.")
     reranker: str = Field("", description="Cross-encoder name or local path; empty: no reranking.")
     rerank_depth: int = Field(30, ge=1, description="Fused candidates the reranker reorders.")
+    doc_type_boost: float = Field(
+        0.1,
+        ge=0,
+        description="Fused scores of passages from a kind of document the question names "
+        "('volgens de benchmark') are raised by this share.",
+    )
     min_dense_score: float = Field(0.05, description="Vector similarities at or below this are dropped.")
     ann_threshold: int = Field(
         20_000,

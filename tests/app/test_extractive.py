@@ -129,6 +129,13 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
     assert not extractive.names_new("De stuurgroep Zorg en Veiligheid.", concepts(analyzer, question), analyzer.terms)
 
 
+def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchAnalyzer) -> None:
+    general = hit("De gemeenteraad stelt het integraal veiligheidsplan vast; het plan is een plicht.", rank=0)
+    answer = hit("Het integraal veiligheidsplan is verplicht volgens artikel 38b van de Politiewet.", rank=1)
+    question = "Op welk wetsartikel berust de plicht tot een integraal veiligheidsplan?"
+    assert "38b" in best_unit(analyzer, [general, answer], question).text
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
@@ -140,6 +147,9 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
         ("Het restant is 4.883,-- voor projecten.", "money", True),
         ("Voor de verlenging is geen budget nodig.", "money", True),  # that there is none answers it too
         ("De taken doen 14 medewerkers in 2017.", "money", False),
+        ("Het plan is verplicht volgens artikel 38b van de Politiewet.", "law", True),
+        ("De burgemeester kan op grond van de Wet Bibob een vergunning weigeren.", "law", True),
+        ("De wet schrijft voor dat de raad het plan vaststelt.", "law", False),  # which law, it does not say
     ],
 )
 def test_values_of_the_asked_kind(text: str, kind: str, expected: bool) -> None:

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from app.cli import main
 from eval.metrics import mean, recall_in_budget, reciprocal_rank
 from eval.questions import load_questions
+from index.query import understand_query
 from index.search import FilterColumns, Filters, Searcher
+from index.settings import SearchSettings
 from ingest.errors import BeleidsvraagError, ConfigurationError
 
 
@@ -93,6 +95,17 @@ def test_comparison_is_stratified_per_gemeente(searcher: Searcher) -> None:
         "Haaksbergen",
         "Hengelo",
     }
+
+
+def test_a_named_kind_of_document_counts_more(searcher: Searcher) -> None:
+    question = "Welke rol heeft de burgemeester volgens de notitie?"
+    assert searcher.search(question).info.doc_types == ("notitie",)
+    boosted = [h.chunk.doc_type for h in searcher.search(question, top_k=10).hits]
+    plain = Searcher(searcher.folder, SearchSettings(doc_type_boost=0.0))
+    unboosted = [h.chunk.doc_type for h in plain.search(question, top_k=10).hits]
+    assert boosted.count("notitie") > unboosted.count("notitie")
+    assert understand_query("Wat staat er in het raadsvoorstel?", ()).doc_types == ("raadsvoorstel", "voorstel")
+    assert understand_query("Wat staat er in het veiligheidsplan?", ()).doc_types == ()
 
 
 def test_no_duplicates_and_ranks_in_order(searcher: Searcher) -> None:
