@@ -84,7 +84,8 @@ class Assistant:
             return self._compare(question, result, compared)
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
-        units = select_units(hits, self._concepts(question), self.analyzer.terms, kind, count=asked_count(question))
+        concepts, count = self._concepts(question), asked_count(question)
+        units = select_units(hits, concepts, self.analyzer.terms, kind, count=count, question=question)
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)
         answer = compose(question, Draft(hits, units), result.hits)
@@ -319,6 +320,7 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
     """Why the best sentences cannot answer, or '' when they can."""
     if not units:
         return "Geen passage gaat over deze vraag."
+    kind = "date" if kind == "day" else kind  # a year near the topic may still be all the documents say
     if kind in ("money", "numeric", "date") and not any(has_value(u.text, kind) for u in units):
         asked = {"money": "bedrag", "numeric": "bedrag of aantal", "date": "datum of jaar"}[kind]
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."

@@ -35,8 +35,9 @@ _TYPES = (
     ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:percentage|aantal|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
                 r"|\bwelk deel van\b"),
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
+    ("day", r"\bwelke datum\b|\bop welke dag\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
-             r"|\bwelke datum\b|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bop welke datum\b"),
+             r"|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
     ("law", r"\bwelke? (?:\w+ )?(?:wets?artikel|artikel|wet|wetsbepaling|regeling)\b|\bop grond van welke\b"
             r"|\bwettelijke (?:basis|grondslag)\b"),
@@ -45,7 +46,11 @@ _TYPES = (
             r"|afdeling)\b|\bhoe heet\b|\bwat is de naam\b|\bwaar\b.*\bterecht\b|\bbij welke\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
 )  # fmt: skip
-VALUE_KINDS = ("money", "numeric", "frequency", "date", "period", "law")  # questions asking for a value of a kind
+VALUE_KINDS = ("money", "numeric", "frequency", "day", "date", "period", "law")  # questions asking for a value
+#: "... en waarom?", "... en bij wie?", two question marks: a question asking two things
+_TWO_QUESTIONS = re.compile(
+    r",? en (?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel|bij wie|in welke?|op welke?|vanaf|tot)\b|\?.+\?", re.I
+)
 _MONEY = re.compile(
     r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"
     r"|\bgeen (?:extra |aanvullende? |nieuwe? )?(?:budget|kosten|geld|middelen)\b|\bkosteloos\b|\bbudgetneutraal\b",
@@ -68,6 +73,11 @@ _FREQUENCY = re.compile(
     r"|\b(?:per|elke?|iedere?) (?:dag|week|weken|maand|kwartaal|jaar)\b|\bmeerdere keren\b",
     re.I,
 )
+_DAY = re.compile(
+    r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
+    r"|\b\d{1,2}-\d{1,2}-(?:19|20)?\d\d\b",
+    re.I,
+)
 _DATE = re.compile(
     r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
     r"|\b(?:19|20)\d\d\b",
@@ -76,7 +86,7 @@ _DATE = re.compile(
 
 
 def question_type(question: str) -> str:
-    """money, numeric, frequency, date, period, law, who, list or lookup."""
+    """money, numeric, frequency, day, date, period, law, who, list or lookup."""
     for name, pattern in _TYPES:
         if re.search(pattern, question, re.I):
             return name
@@ -115,6 +125,8 @@ def has_value(text: str, kind: str) -> bool:
         return bool(_MONEY.search(text))
     if kind == "numeric":
         return bool(_NUMBER.search(_YEAR.sub(" ", _NO_VALUE.sub(" ", text))))
+    if kind == "day":
+        return bool(_DAY.search(text))
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "frequency":
@@ -243,10 +255,11 @@ def _adds_nothing(unit: Unit, chosen: Sequence[Unit], matches: Sequence[float], 
 
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
-    budget: int = ANSWER_BUDGET, count: int | None = None,
+    budget: int = ANSWER_BUDGET, count: int | None = None, question: str = "",
 ) -> list[Unit]:  # fmt: skip
     """The best non-overlapping units within the budget, most relevant first; ``count`` is the number of
-    things a list question asks for (a list of that many items is more likely its answer)."""
+    things a list question asks for (a list of that many items is more likely its answer). When the best
+    unit holds the one value a ``question`` asks for, the answer stays in that unit's passage."""
     units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
     unit_terms = [set(analyze(u.text)) for u in units]
     contexts = [set(analyze(context_of(h))) for h in hits]
@@ -256,6 +269,8 @@ def select_units(
         for u, terms in zip(units, unit_terms, strict=True)
     ]
     chosen: list[Unit] = []
+    single = kind in VALUE_KINDS and bool(question) and not _TWO_QUESTIONS.search(question)
+    one_value = False
     covered = [0.0] * len(weighted)  # how well the chosen units name each concept
     used = 0
     ranked = sorted(scored, key=lambda x: -x[0])
@@ -267,10 +282,13 @@ def select_units(
             continue
         if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):
             continue
+        if chosen and one_value and all(u.hit_index != unit.hit_index for u in chosen):
+            continue  # the value is given; other passages would only restate or contradict it
         matches = [c.match(terms) for c in weighted]
         if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):
             continue  # another passage that names nothing the answer has not named yet (lists may spread)
         chosen.append(unit)
+        one_value = one_value or (len(chosen) == 1 and single and has_value(unit.text, kind))
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
     return chosen  # most relevant first

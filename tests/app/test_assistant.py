@@ -130,6 +130,7 @@ def test_differences_list_what_only_one_gemeente_has(assistant: Assistant) -> No
         ("Welke burgemeester ondertekent het voorwoord?", "who"),
         ("Wie zit de stuurgroep voor?", "who"),
         ("Wanneer is het plan vastgesteld?", "date"),
+        ("Op welke datum is het plan vastgesteld?", "day"),
         ("Wat is de looptijd van het IVP?", "period"),
         ("Wie is verantwoordelijk voor het RIEC?", "who"),
         ("Welk extern adviesbureau begeleidde de gemeenten?", "who"),

@@ -136,6 +136,25 @@ def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchA
     assert "38b" in best_unit(analyzer, [general, answer], question).text
 
 
+def select(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> list[extractive.Unit]:
+    kind = question_type(question)
+    return select_units(hits, concepts(analyzer, question), analyzer.terms, kind, question=question)
+
+
+def test_an_answer_giving_the_one_asked_value_stays_in_its_passage(analyzer: DutchAnalyzer) -> None:
+    answer = hit("De nieuwe crisisorganisatie van Twente start per 1 februari 2017.", rank=0)
+    restated = hit("Sinds februari werkt Twente met een vernieuwde crisisorganisatie en een nieuwe opleiding.", rank=1)
+    question = "Vanaf welke datum werkt Twente met de nieuwe crisisorganisatie en opleiding?"
+    assert question_type(question) == "day"
+    assert {u.hit_index for u in select(analyzer, [answer, restated], question)} == {0}
+    # without the rule (no question given) the restating passage would be cited too
+    kind, asked = "day", concepts(analyzer, question)
+    assert {u.hit_index for u in select_units([answer, restated], asked, analyzer.terms, kind)} == {0, 1}
+    # a question asking two things may need a second passage
+    two = "Vanaf welke datum werkt Twente met de nieuwe crisisorganisatie, en welke opleiding?"
+    assert {u.hit_index for u in select(analyzer, [answer, restated], two)} == {0, 1}
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
@@ -150,6 +169,8 @@ def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchA
         ("Het plan is verplicht volgens artikel 38b van de Politiewet.", "law", True),
         ("De burgemeester kan op grond van de Wet Bibob een vergunning weigeren.", "law", True),
         ("De wet schrijft voor dat de raad het plan vaststelt.", "law", False),  # which law, it does not say
+        ("De raad heeft op 5 juli 2016 input geleverd.", "day", True),
+        ("Op grond van de Politiewet 2012 stelt de raad het plan vast.", "day", False),  # a year is no day
     ],
 )
 def test_values_of_the_asked_kind(text: str, kind: str, expected: bool) -> None:
