@@ -25,6 +25,9 @@ ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the
 MAX_UNITS = 5
 MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
+#: A passage after the first is cited only when, with its document title and section, it names this share
+#: of the question's weight: it is about the question, not just sharing a word with it.
+FURTHER_PASSAGE_SHARE = 0.35
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
 CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, title, period) counts this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
@@ -268,6 +271,8 @@ def select_units(
         (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze, count), u, terms)
         for u, terms in zip(units, unit_terms, strict=True)
     ]
+    total = sum(c.weight for c in concepts) or 1.0
+    about = [sum(c.weight * c.match(context) for c in concepts) / total for context in contexts]
     chosen: list[Unit] = []
     single = kind in VALUE_KINDS and bool(question) and not _TWO_QUESTIONS.search(question)
     one_value = False
@@ -282,7 +287,10 @@ def select_units(
             continue
         if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):
             continue
-        if chosen and one_value and all(u.hit_index != unit.hit_index for u in chosen):
+        new_passage = all(u.hit_index != unit.hit_index for u in chosen)
+        if chosen and new_passage and about[unit.hit_index] < FURTHER_PASSAGE_SHARE:
+            continue  # a sentence matching a word of the question in a passage about something else
+        if chosen and one_value and new_passage:
             continue  # the value is given; other passages would only restate or contradict it
         matches = [c.match(terms) for c in weighted]
         if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):

@@ -155,6 +155,16 @@ def test_an_answer_giving_the_one_asked_value_stays_in_its_passage(analyzer: Dut
     assert {u.hit_index for u in select(analyzer, [answer, restated], two)} == {0, 1}
 
 
+def test_a_further_passage_must_be_about_the_question(analyzer: DutchAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = hit("De politie van het basisteam Midden Twente maakt elk jaar een jaarplan.", rank=0)
+    other = hit("Stigma's voeden angst. Wie verward gedrag vertoont, behoort tot een kwetsbare groep.", rank=1)
+    question = "Tot welk politiebasisteam behoort de stad?"
+    monkeypatch.setattr(extractive, "MIN_RELATIVE", 0.5)  # the sentence scores high enough to be cited
+    assert {u.hit_index for u in select(analyzer, [answer, other], question)} == {0}
+    monkeypatch.setattr(extractive, "FURTHER_PASSAGE_SHARE", 0.0)  # without the rule it would be
+    assert {u.hit_index for u in select(analyzer, [answer, other], question)} == {0, 1}
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
