@@ -17,23 +17,23 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX)
+	@$(BIN)/beleidsvraag ingest --index $(INDEX) --if-stale
 	$(BIN)/beleidsvraag docs --index $(INDEX)
 
 # The eval: retrieval systems and baselines, then answers, on eval/questions; writes eval/reports/latest.md.
 eval: $(STAMP)
-	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX) --quiet
+	@$(BIN)/beleidsvraag ingest --index $(INDEX) --quiet --if-stale
 	HF_HUB_OFFLINE=1 $(BIN)/python -m eval.report --index $(INDEX) --out eval/reports
 
 # Performance on the demo corpus against the targets of issue 5 (a few minutes); writes eval/reports/bench.md.
 bench: $(STAMP)
-	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX) --quiet
+	@$(BIN)/beleidsvraag ingest --index $(INDEX) --quiet --if-stale
 	HF_HUB_OFFLINE=1 $(BIN)/python -m eval.bench --index $(INDEX) --out eval/reports/bench.md
 
 # Synthetic corpora of 10x and 100x the demo: ingest, latency, exact vs approximate vectors (up to 30 minutes);
 # writes eval/reports/bench-scale.md and .json (bench.md takes its 100x figure from there).
 bench-scale: $(STAMP)
-	@test -f $(INDEX)/manifest.json || $(BIN)/beleidsvraag ingest --index $(INDEX) --quiet
+	@$(BIN)/beleidsvraag ingest --index $(INDEX) --quiet --if-stale
 	HF_HUB_OFFLINE=1 $(BIN)/python -m eval.bench_scale --out eval/reports/bench-scale.md
 
 lint: $(STAMP)

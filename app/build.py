@@ -111,3 +111,28 @@ def _manifest(result: IngestResult, settings: ChunkSettings) -> dict[str, Any]:
             "chunks": len(result.chunks),
         },
     )
+
+
+def stale_reason(folder: Path) -> str:
+    """Why the index in ``folder`` cannot answer as it is (none, damaged, built by an older analyzer or
+    another embedder), or '' when it can."""
+    from index.search import Searcher
+
+    if not (folder / "manifest.json").exists():
+        return "er is nog geen index"
+    try:
+        Searcher(folder)
+    except BeleidsvraagError as exc:
+        return str(exc)
+    return ""
+
+
+def index_sources(folder: Path) -> list[Path]:
+    """The files an index was built from that still exist (to rebuild it from the same documents)."""
+    from ingest.store import read_documents
+
+    try:
+        paths = dict.fromkeys(Path(d.path) for d in read_documents(folder))
+    except (OSError, ValueError, BeleidsvraagError):
+        return []
+    return [p for p in paths if p.exists()]

@@ -84,18 +84,42 @@ def main(verbose: bool, debug: bool) -> None:
     envvar="BELEIDSVRAAG_EMBEDDER_MODEL",
     help="'builtin' (default) or a sentence-transformers model name or local path.",
 )
+@click.option(
+    "--if-stale",
+    is_flag=True,
+    help="Only when there is no usable index (none yet, or built by an older version or another embedder); "
+    "an existing index is rebuilt from the files it holds.",
+)
 @friendly_errors
 def ingest(
-    paths: tuple[Path, ...], index_dir: Path | None, manifest: Path | None, quiet: bool, embedder: str | None
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    manifest: Path | None,
+    quiet: bool,
+    embedder: str | None,
+    if_stale: bool,
 ) -> None:
     """Ingest PDF and text files (default: data/corpus) into the index."""
-    from app.build import build_index
+    from app.build import build_index, index_sources, stale_reason
     from app.report import print_ingest_summary, progress_bar
     from index.settings import EmbedderSettings
 
     settings = _settings(index=index_dir)
     embedder_settings = EmbedderSettings(model=embedder) if embedder else EmbedderSettings()
     targets = list(paths) or [settings.corpus]
+    if if_stale:
+        reason = stale_reason(settings.index)
+        if not reason:
+            click.echo(f"Index {settings.index} is bruikbaar; niets te doen.")
+            return
+        click.echo(f"Index {settings.index} wordt (opnieuw) opgebouwd: {reason}")
+        if not paths and (settings.index / "manifest.json").exists():
+            targets = index_sources(settings.index)  # the same documents, never the demo corpus instead
+            if not targets:
+                raise BeleidsvraagError(
+                    f"the files of {settings.index} are no longer where they were ingested from; "
+                    "run 'beleidsvraag ingest <files or folders>'"
+                )
     with progress_bar(enabled=not quiet) as progress:
         result, _ = build_index(
             targets, settings.index, settings=settings.chunk_settings(), manifest_path=manifest, root=Path.cwd(),

@@ -8,8 +8,10 @@ queries exactly as it analysed passages.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
@@ -18,6 +20,15 @@ from index.analyzer import ANALYZER_VERSION, DutchAnalyzer, corpus_vocabulary, l
 
 LEXICAL_DIR = "lexical"
 ANALYZER_FILE = "analyzer.json"
+
+
+def _bm25s() -> ModuleType:
+    """bm25s, imported when first needed; it sets its own logger to DEBUG on import, which would print
+    its progress messages through the CLI's log handler, so that logger is put back to warnings."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 
 class LexicalIndex:
@@ -33,8 +44,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         learned = learn_acronyms(texts)
         analyzer = DutchAnalyzer(corpus_vocabulary(texts), load_lexicon().with_acronyms(learned))
         corpus_terms = [analyzer.terms(t) or ["\u2205"] for t in texts]
@@ -54,8 +64,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         state = json.loads((folder / ANALYZER_FILE).read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(folder / LEXICAL_DIR))
         acronyms = {k: tuple(v) for k, v in (state.get("acronyms") or {}).items()}

@@ -63,3 +63,33 @@ def test_missing_or_broken_index_gives_a_message(tmp_path: Path) -> None:
 def test_missing_input_path_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "bestaat-niet"), "--index", str(tmp_path / "i")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_ingest_if_stale_builds_once_and_rebuilds_an_outdated_index_from_its_own_files(
+    tmp_path: Path, corpus_files: dict[str, Path]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "plan.txt").write_bytes(corpus_files["001"].read_bytes())
+    index = tmp_path / "index"
+    runner = CliRunner()
+    built = runner.invoke(main, ["ingest", str(folder), "--index", str(index), "--quiet", "--if-stale"])
+    assert built.exit_code == 0 and "opgebouwd" in built.output, built.output
+    again = runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"])
+    assert again.exit_code == 0 and "niets te doen" in again.output
+
+    def outdate() -> None:
+        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+        manifest["search"]["analyzer"] = "nl-0"
+        (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    outdate()
+    rebuilt = runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"])
+    assert rebuilt.exit_code == 0 and "nl-0" in rebuilt.output, rebuilt.output
+    docs = json.loads(runner.invoke(main, ["docs", "--json", "--index", str(index)]).output)
+    assert {Path(d["path"]).name for d in docs} == {"plan.txt"}  # its own files, not the demo corpus
+    outdate()
+    (folder / "plan.txt").unlink()
+    lost = runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"])
+    assert lost.exit_code == 2 and "no longer where" in lost.output and "Traceback" not in lost.output
+    assert (index / "manifest.json").exists()  # the old index stays
