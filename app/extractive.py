@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from index.analyzer import Concept
 from index.search import Hit
+from ingest.gazetteer import load_gazetteer
 
 ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the eval scores the first 1,000)
 MAX_UNITS = 5
@@ -236,8 +237,12 @@ def score_unit(
 
 
 def names_new(text: str, concepts: Sequence[Concept], analyze: Callable[[str], list[str]]) -> bool:
-    """Does the text name a person or organisation the question does not name (a candidate answer to "wie")?"""
+    """Does the text name a person or organisation the question does not name (a candidate answer to "wie")?
+    A gemeente is no such name: it is where, not who (and the question's own gemeente is no concept)."""
+    gazetteer = load_gazetteer()
     for name in names(text):
+        if any(m.start == 0 and m.end == len(name) for m in gazetteer.mentions(name)):
+            continue
         terms = set(analyze(name))
         if terms and not any(c.match(terms) for c in concepts):
             return True

@@ -29,7 +29,7 @@ from ingest.structure import Paragraph, SectionIndex, body_follows, find_heading
 log = logging.getLogger(__name__)
 
 #: Bumped whenever cleaning, structure or metadata rules change what they produce.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 Progress = Callable[[str, int, int], None]
 
 

@@ -56,6 +56,24 @@ _OPEN_ENDINGS = frozenset(
     ]
 )
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|•)\s")
+#: A signature: a person's name on one line ("Rob Welten", "drs. J.A. de Vries"), the role on the next.
+_PERSON = re.compile(
+    r"^(?:(?:drs|mr|dr|ir|ing|prof)\.?\s+)*(?:(?:[A-Z]\.\s?)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+)(?:(?:van|de|der|den|ten|ter)\s+)*"
+    r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s*$"
+)
+_ROLE = re.compile(
+    r"^(?:(?:de|het)\s+)?(?:burgemeester|wethouder|voorzitter|secretaris|gemeentesecretaris|griffier|directeur"
+    r"|portefeuillehouder|hoofd|namens|loco-burgemeester)\b",
+    re.I,
+)
+
+
+def is_signature_role(line: str, previous: str) -> bool:
+    """Is ``line`` the role under a signature ("Burgemeester gemeente Haaksbergen" below "Rob Welten")?
+    Such a line is no heading: the foreword it closes must keep the name with it."""
+    return bool(_ROLE.match(line.strip())) and bool(_PERSON.match(previous.strip()))
+
+
 _LABEL = re.compile(r"^([A-Z][a-zà-ÿ]{3,20}):[ ]+([A-Z][^.:;]{2,60})$")
 
 
@@ -148,8 +166,8 @@ def find_headings(paragraphs: Sequence[Paragraph], next_is_body: Sequence[bool])
         parsed = parse_heading(par.text)
         previous = paragraphs[k - 1].text.rstrip() if k else ""
         in_list = previous.endswith(":") or (in_list and bool(_LIST_ITEM.match(previous)))
-        if parsed is None or (in_list and _LIST_ITEM.match(par.text)):
-            continue  # body text, or an item of a list that a sentence introduced
+        if parsed is None or (in_list and _LIST_ITEM.match(par.text)) or is_signature_role(par.text, previous):
+            continue  # body text, an item of a list that a sentence introduced, or a signature's role
         number, title, kind = parsed
         if kind == "numbered" and number is not None:
             digits = tuple(int(n) for n in number.split("."))

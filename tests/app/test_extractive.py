@@ -127,6 +127,9 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
     assert "Schelberg" in best_unit(analyzer, [topic, answer], question).text
     assert extractive.names_new(answer.chunk.text, concepts(analyzer, question), analyzer.terms)
     assert not extractive.names_new("De stuurgroep Zorg en Veiligheid.", concepts(analyzer, question), analyzer.terms)
+    # a gemeente is where, not who
+    assert not extractive.names_new("Burgemeester gemeente Haaksbergen", concepts(analyzer, question), analyzer.terms)
+    assert extractive.names_new("Rob Welten\nBurgemeester", concepts(analyzer, question), analyzer.terms)
 
 
 def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchAnalyzer) -> None:

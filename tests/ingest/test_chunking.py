@@ -67,3 +67,22 @@ def test_sentence_splitting_does_not_load_torch_but_leaves_it_importable() -> No
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_signature_role_is_no_heading() -> None:
+    from ingest.structure import body_follows, find_headings, is_signature_role, split_paragraphs
+
+    text = (
+        "1 Inleiding\n"
+        "Het plan beschrijft de aanpak van de komende vier jaar voor alle inwoners en ondernemers van de gemeente.\n"
+        "Rob Welten\n"
+        "Burgemeester gemeente Haaksbergen\n"
+        "Voor u ligt het integraal veiligheidsplan; het helpt ons de komende jaren de veiligheid te vergroten.\n"
+        "2 Aanpak\n"
+        "De aanpak volgt hieronder en geldt voor de hele periode van het plan, met jaarlijkse uitvoeringsplannen.\n"
+    )
+    paragraphs = split_paragraphs(text)
+    titles = [h.title for h in find_headings(paragraphs, body_follows(paragraphs))]
+    assert titles == ["Inleiding", "Aanpak"]
+    assert is_signature_role("Wethouder Veiligheid", "drs. J.A. de Vries")
+    assert not is_signature_role("Burgemeester en wethouders", "Samenvatting")  # a heading after a heading
