@@ -113,17 +113,20 @@ def _manifest(result: IngestResult, settings: ChunkSettings) -> dict[str, Any]:
     )
 
 
-def stale_reason(folder: Path) -> str:
-    """Why the index in ``folder`` cannot answer as it is (none, damaged, built by an older analyzer or
-    another embedder), or '' when it can."""
+def stale_reason(folder: Path, settings: ChunkSettings) -> str:
+    """Why the index in ``folder`` should be rebuilt (none, damaged, built by an older ingest pipeline or
+    analyzer, with other chunk settings or another embedder), or '' when it is current."""
     from index.search import Searcher
 
     if not (folder / "manifest.json").exists():
         return "er is nog geen index"
     try:
+        built = read_manifest(folder).get("pipeline")
         Searcher(folder)
     except BeleidsvraagError as exc:
         return str(exc)
+    if built != fingerprint(settings):
+        return f"gebouwd met {built}, nu {fingerprint(settings)}"
     return ""
 
 

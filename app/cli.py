@@ -108,7 +108,7 @@ def ingest(
     embedder_settings = EmbedderSettings(model=embedder) if embedder else EmbedderSettings()
     targets = list(paths) or [settings.corpus]
     if if_stale:
-        reason = stale_reason(settings.index)
+        reason = stale_reason(settings.index, settings.chunk_settings())
         if not reason:
             click.echo(f"Index {settings.index} is bruikbaar; niets te doen.")
             return

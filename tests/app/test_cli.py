@@ -88,6 +88,12 @@ def test_ingest_if_stale_builds_once_and_rebuilds_an_outdated_index_from_its_own
     assert rebuilt.exit_code == 0 and "nl-0" in rebuilt.output, rebuilt.output
     docs = json.loads(runner.invoke(main, ["docs", "--json", "--index", str(index)]).output)
     assert {Path(d["path"]).name for d in docs} == {"plan.txt"}  # its own files, not the demo corpus
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pipeline"] = "pipeline-v0|old"  # chunks made by an older ingest
+    (index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    rechunked = runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"])
+    assert rechunked.exit_code == 0 and "pipeline-v0" in rechunked.output, rechunked.output
+    assert "niets te doen" in runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"]).output
     outdate()
     (folder / "plan.txt").unlink()
     lost = runner.invoke(main, ["ingest", "--index", str(index), "--quiet", "--if-stale"])
