@@ -53,7 +53,7 @@ _TYPES = (
 VALUE_KINDS = ("money", "numeric", "frequency", "day", "date", "period", "law")  # questions asking for a value
 #: "... en waarom?", "... en bij wie?", two question marks: a question asking two things
 _TWO_QUESTIONS = re.compile(
-    r",? en (?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel|bij wie|in welke?|op welke?|vanaf|tot)\b|\?.+\?", re.I
+    r",? en (?:\w+ )?(?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel)\b|\?.+\?", re.I
 )
 _MONEY = re.compile(
     r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"

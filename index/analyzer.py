@@ -53,6 +53,31 @@ QUESTION_WORDS = frozenset(
 )
 #: "hoe vaak", "hoe lang", ...: the adverb after "hoe" asks for a kind of value, it names no topic.
 HOW_ADVERBS = frozenset(["vaak", "lang", "groot", "hoog", "laag", "veel", "ver", "snel", "oud", "duur"])
+#: Particles of separable verbs ("zit ... voor", "draagt ... bij", "stelt ... vast").
+SEPARABLE_PARTICLES = frozenset(
+    {"aan", "af", "bij", "bijeen", "door", "in", "mee", "na", "om", "op", "over", "samen", "terug", "toe", "uit"}
+    | {"vast", "voor", "weg"}
+)
+_SPLIT_VERB = re.compile(
+    r"^\s*((?:hoe(?:\s+(?:vaak|lang|veel))?|welke?\s+\w+|wie|wat|wanneer|waarom|hoeveel)\s+)(\w+)\b(.*?)"
+    r"\s+(" + "|".join(sorted(SEPARABLE_PARTICLES)) + r")\s*[?.!]?\s*$",
+    re.I,
+)
+
+
+def rejoin_separable(question: str) -> str:
+    """A question whose verb is split ("Wie zit de stuurgroep voor?") with the verb made whole ("Wie voorzit
+    de stuurgroep?"), so that it meets "voorzitten", "voorzitter". The finite verb is taken as the word after
+    the question words (Dutch puts it second); "waar ... voor/mee/over" is a split "waarvoor", not a verb."""
+    m = _SPLIT_VERB.match(question)
+    if not m:
+        return question
+    lead, verb, middle, particle = m.groups()
+    if not particle.islower():
+        return question  # "wat doet het OM": an acronym, not a particle
+    return f"{lead}{particle}{verb}{middle}?"
+
+
 #: Count given to lexicon parts that do not occur in the corpus.
 LEXICON_PART_COUNT = 2
 PARTIAL_MATCH = 0.5  # a concept named by a compound part, synonym or expansion only
@@ -198,6 +223,7 @@ class DutchAnalyzer:
 
     def query_terms(self, text: str, expansion_weight: float = 0.5) -> dict[str, float]:
         """Weighted terms of a query: its own terms, plus acronym and synonym expansions."""
+        text = rejoin_separable(text)
         weights: dict[str, float] = {}
         for term in self.terms(" ".join(self.asked_words(text))):
             weights[term] = weights.get(term, 0.0) + 1.0
@@ -219,6 +245,7 @@ class DutchAnalyzer:
         stem in full, and as partial matches its compound parts and the acronym or synonym expansions of a
         phrase it stands in. A sentence that names a concept in other words then counts it once, not once
         per synonym."""
+        text = rejoin_separable(text)
         skipped = {w for phrase in skip for w in self.words(phrase)}
         concepts: dict[str, tuple[set[str], set[str]]] = {}
         parts: dict[str, set[str]] = {}
@@ -229,11 +256,15 @@ class DutchAnalyzer:
             if terms:
                 concepts[word] = ({terms[0]}, set(terms[1:]))
                 parts[word] = set(terms[1:])
+        by_stem = {self.stem(word): word for word in concepts}  # the phrase may be another form of the word
         for phrase, alternatives in self._expansion_pairs(text):
-            extra = {terms[0] for a in alternatives for w in self.words(a) if (terms := self._word_terms(w))}
+            extra = {
+                terms[0] for a in alternatives for w in self.words(a)
+                if w not in SEPARABLE_PARTICLES and (terms := self._word_terms(w))
+            }  # fmt: skip
             for word in self.words(phrase):
-                if word in concepts:
-                    concepts[word][1].update(extra - concepts[word][0])
+                if (key := word if word in concepts else by_stem.get(self.stem(word))) is not None:
+                    concepts[key][1].update(extra - concepts[key][0])
         return [
             Concept(
                 frozenset(full),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analyzer import PARTIAL_MATCH, DutchAnalyzer, fold, normalize_numbers
+from index.analyzer import PARTIAL_MATCH, DutchAnalyzer, Lexicon, fold, normalize_numbers, rejoin_separable
 
 VOCABULARY = {
     "veiligheid": 40, "beleving": 6, "jeugd": 30, "overlast": 25, "woning": 12, "inbraken": 5, "gemeente": 60,
@@ -108,6 +108,29 @@ def test_comparison_operators_are_no_topic(analyzer: DutchAnalyzer) -> None:
     terms = analyzer.query_terms("Welke prioriteiten hebben Losser en Hengelo gemeen?")
     assert analyzer.stem("gemeente") not in terms and analyzer.stem("prioriteiten") in terms
     assert analyzer.stem("gemeente") in analyzer.query_terms("Welke gemeente heeft een plan?")
+
+
+@pytest.mark.parametrize(
+    ("question", "rejoined"),
+    [
+        ("Wie zit de stuurgroep voor?", "Wie voorzit de stuurgroep?"),
+        ("Welk bedrag draagt Hengelo bij?", "Welk bedrag bijdraagt Hengelo?"),
+        ("Hoe vaak komt de stuurgroep bijeen?", "Hoe vaak bijeenkomt de stuurgroep?"),
+        ("Waar gaat het plan over?", "Waar gaat het plan over?"),  # "waarover", no verb particle
+        ("Wat doet de gemeente aan drugsoverlast?", "Wat doet de gemeente aan drugsoverlast?"),
+    ],
+)
+def test_split_verbs_are_made_whole(question: str, rejoined: str) -> None:
+    assert rejoin_separable(question) == rejoined
+
+
+def test_a_split_verb_meets_its_noun_through_the_lexicon() -> None:
+    lexicon = Lexicon({}, (("voorzitter", "voorzitten"),))
+    analyzer = DutchAnalyzer({"voorzitter": 3, "stuurgroep": 2}, lexicon)
+    concepts = analyzer.query_concepts("Wie zit de stuurgroep voor?")
+    chair = next(c for c in concepts if analyzer.stem("voorzitten") in c.full)
+    assert chair.match({analyzer.stem("voorzitter")}) > 0  # "voorzitter" names it, at partial weight
+    assert all(analyzer.stem("zit") not in c.full for c in concepts)
 
 
 def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:
