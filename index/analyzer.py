@@ -58,6 +58,9 @@ SEPARABLE_PARTICLES = frozenset(
     {"aan", "af", "bij", "bijeen", "door", "in", "mee", "na", "om", "op", "over", "samen", "terug", "toe", "uit"}
     | {"vast", "voor", "weg"}
 )
+#: Particles that name nothing on their own ("betaalt ... mee aan", "neemt ... af"); the stop word list has
+#: the others ("aan", "op", "uit"), while "samen", "terug", "vast", "weg" also stand for something.
+_BARE_PARTICLES = frozenset({"af", "bijeen", "mee", "toe"})
 _SPLIT_VERB = re.compile(
     r"^\s*((?:hoe(?:\s+(?:vaak|lang|veel))?|welke?\s+\w+|wie|wat|wanneer|waarom|hoeveel)\s+)(\w+)\b(.*?)"
     r"\s+(" + "|".join(sorted(SEPARABLE_PARTICLES)) + r")\s*[?.!]?\s*$",
@@ -237,7 +240,8 @@ class DutchAnalyzer:
         words = self.words(text)
         return [
             w for i, w in enumerate(words)
-            if w not in QUESTION_WORDS and not (w in HOW_ADVERBS and i > 0 and words[i - 1] == "hoe")
+            if w not in QUESTION_WORDS and w not in _BARE_PARTICLES
+            and not (w in HOW_ADVERBS and i > 0 and words[i - 1] == "hoe")
         ]  # fmt: skip
 
     def query_concepts(self, text: str, skip: Sequence[str] = ()) -> list[Concept]:

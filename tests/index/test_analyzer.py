@@ -131,6 +131,7 @@ def test_a_split_verb_meets_its_noun_through_the_lexicon() -> None:
     chair = next(c for c in concepts if analyzer.stem("voorzitten") in c.full)
     assert chair.match({analyzer.stem("voorzitter")}) > 0  # "voorzitter" names it, at partial weight
     assert all(analyzer.stem("zit") not in c.full for c in concepts)
+    assert "mee" not in analyzer.query_terms("Wie betaalt mee aan het keurmerk?")  # a particle names nothing
 
 
 def test_acronym_that_is_a_word_needs_capitals(analyzer: DutchAnalyzer) -> None:
