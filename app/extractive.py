@@ -52,9 +52,7 @@ _TYPES = (
 )  # fmt: skip
 VALUE_KINDS = ("money", "numeric", "frequency", "day", "date", "period", "law")  # questions asking for a value
 #: "... en waarom?", "... en bij wie?", two question marks: a question asking two things
-_TWO_QUESTIONS = re.compile(
-    r",? en (?:\w+ )?(?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel)\b|\?.+\?", re.I
-)
+_TWO_QUESTIONS = re.compile(r",? en (?:\w+ )?(?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel)\b|\?.+\?", re.I)
 _MONEY = re.compile(
     r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"
     r"|\bgeen (?:extra |aanvullende? |nieuwe? )?(?:budget|kosten|geld|middelen)\b|\bkosteloos\b|\bbudgetneutraal\b",
@@ -214,6 +212,14 @@ def introduces(unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str],
     return any(c.match(terms) for c in concepts)
 
 
+def complete_list(
+    unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str], list[str]], count: int | None
+) -> bool:
+    """Is ``unit`` a whole answer to a list question: a list introduced as what is asked, with as many items
+    as asked for (when the question says how many)?"""
+    return unit.is_list and introduces(unit, concepts, analyze) and (count is None or unit.items == count)
+
+
 def score_unit(
     unit: Unit, concepts: Sequence[Concept], terms: set[str], context: set[str], kind: str,
     analyze: Callable[[str], list[str]], count: int | None = None,
@@ -267,7 +273,8 @@ def select_units(
 ) -> list[Unit]:  # fmt: skip
     """The best non-overlapping units within the budget, most relevant first; ``count`` is the number of
     things a list question asks for (a list of that many items is more likely its answer). When the best
-    unit holds the one value a ``question`` asks for, the answer stays in that unit's passage."""
+    unit holds the one value a ``question`` asks for, or is the whole list it asks for, the answer stays in
+    that unit's passage."""
     units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
     unit_terms = [set(analyze(u.text)) for u in units]
     contexts = [set(analyze(context_of(h))) for h in hits]
@@ -279,7 +286,7 @@ def select_units(
     total = sum(c.weight for c in concepts) or 1.0
     about = [sum(c.weight * c.match(context) for c in concepts) / total for context in contexts]
     chosen: list[Unit] = []
-    single = kind in VALUE_KINDS and bool(question) and not _TWO_QUESTIONS.search(question)
+    single = (kind in VALUE_KINDS or kind == "list") and bool(question) and not _TWO_QUESTIONS.search(question)
     one_value = False
     covered = [0.0] * len(weighted)  # how well the chosen units name each concept
     used = 0
@@ -301,7 +308,10 @@ def select_units(
         if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):
             continue  # another passage that names nothing the answer has not named yet (lists may spread)
         chosen.append(unit)
-        one_value = one_value or (len(chosen) == 1 and single and has_value(unit.text, kind))
+        if len(chosen) == 1 and single:
+            one_value = (
+                has_value(unit.text, kind) if kind in VALUE_KINDS else complete_list(unit, concepts, analyze, count)
+            )
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
     return chosen  # most relevant first

@@ -264,7 +264,7 @@ class DutchAnalyzer:
         for phrase, alternatives in self._expansion_pairs(text):
             extra = {
                 terms[0] for a in alternatives for w in self.words(a)
-                if w not in SEPARABLE_PARTICLES and (terms := self._word_terms(w))
+                if w not in SEPARABLE_PARTICLES and w not in QUESTION_WORDS and (terms := self._word_terms(w))
             }  # fmt: skip
             for word in self.words(phrase):
                 if (key := word if word in concepts else by_stem.get(self.stem(word))) is not None:
