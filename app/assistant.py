@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import prompts
@@ -18,11 +18,11 @@ from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
 from app.extractive import VALUE_KINDS, Unit, asked_count, has_value, question_type, select_units
 from app.llm import generate_answer
-from index.analyzer import PARTIAL_MATCH, Concept
+from app.ranking import question_concepts
+from index.analyzer import Concept
 from index.query import COMPARISON_CUES, QueryInfo, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, Taxonomy, load_taxonomy
-from ingest.gazetteer import load_gazetteer
 from ingest.records import Chunk
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ class Assistant:
         self.comparer = Comparer(searcher.chunks, searcher.themes, load_taxonomy())
 
     def ask(self, question: str, *, gemeenten: Sequence[str] = ()) -> Answer:
+        # the fused order, not answer_search's: the answer stage does its own question-aware selection,
+        # and on the eval, answering from the reranked passages lost key terms and near-miss abstentions
         result = self.searcher.search(question, top_k=TOP_K, filters=Filters(gemeenten=tuple(gemeenten)))
         info = result.info
         if info.unknown_gemeenten and not info.gemeenten and not gemeenten:
@@ -112,17 +114,7 @@ class Assistant:
         return generate_answer(question, hits, extractive, llm, on_token=on_token)
 
     def _concepts(self, question: str) -> list[Concept]:
-        """The question's concepts weighted by the rarity of their terms in the index, without the gemeente
-        names (every passage of a gemeente has them)."""
-        names = [m.surface for m in load_gazetteer().mentions(question)]
-        idf = self.searcher.lexical.idf
-        weighted = []
-        for concept in self.analyzer.query_concepts(question, skip=names):
-            weight = max((idf(t) for t in concept.full), default=0.0)
-            weight = weight or PARTIAL_MATCH * max((idf(t) for t in concept.partial), default=0.0)
-            if weight > 0:
-                weighted.append(replace(concept, weight=weight))
-        return weighted
+        return question_concepts(self.searcher, question)
 
     def _compare(self, question: str, result: SearchResult, order: Sequence[str]) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""

@@ -163,6 +163,7 @@ def search(
     years: str | None, as_json: bool, reranker: str | None,
 ) -> None:  # fmt: skip
     """Search passages. QUERY '-' reads one query per line from stdin (JSON lines out)."""
+    from app.ranking import answer_search
     from app.report import print_search_result
     from index.search import open_searcher
     from index.settings import SearchSettings
@@ -172,7 +173,7 @@ def search(
     filters = _filters(searcher.gemeenten, gemeenten, doc_types, years)
     queries = [q.strip() for q in sys.stdin if q.strip()] if query == "-" else [query]
     for text in queries:
-        result = searcher.search(text, top_k=top_k, filters=filters)
+        result = answer_search(searcher, text, top_k=top_k, filters=filters)
         if as_json or query == "-":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:

@@ -29,6 +29,7 @@ SHORT_INTRO = 60  # characters: a list introduction this short leans on the sent
 #: A passage after the first is cited only when, with its document title and section, it names this share
 #: of the question's weight: it is about the question, not just sharing a word with it.
 FURTHER_PASSAGE_SHARE = 0.35
+ANSWER_WEIGHT = 1.0  # in rank_by_answer: the best unit's score against the search rank prior 1/(1+i)
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
 CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, title, period) counts this share
 RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th passage 1/k of it
@@ -267,6 +268,53 @@ def _adds_nothing(unit: Unit, chosen: Sequence[Unit], matches: Sequence[float], 
     return new_passage and all(m <= c for m, c in zip(matches, covered, strict=True))
 
 
+def _score_units(
+    hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
+    count: int | None,
+) -> tuple[list[tuple[float, Unit, set[str]]], list[Concept], list[set[str]]]:  # fmt: skip
+    """Every unit of the hits with its score and terms; the focus-weighted concepts; each hit's context."""
+    units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
+    unit_terms = _unit_terms(hits, units, analyze)
+    contexts = [set(analyze(context_of(h))) for h in hits]
+    weighted = focus_weights(concepts, unit_terms)
+    scored = [
+        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze, count), u, terms)
+        for u, terms in zip(units, unit_terms, strict=True)
+    ]
+    return scored, weighted, contexts
+
+
+def _unit_terms(hits: Sequence[Hit], units: Sequence[Unit], analyze: Callable[[str], list[str]]) -> list[set[str]]:
+    """The terms of each unit, each sentence analysed once: a run of sentences has the terms of its
+    sentences (lists, whose items are no sentences, are analysed whole)."""
+    sentences: list[list[tuple[int, int, set[str]]]] = []
+    for hit in hits:
+        text = hit.chunk.text
+        spans = [(span[0], span[1]) for span in hit.chunk.sentences] or [(0, len(text))]
+        sentences.append([(start, end, set(analyze(text[start:end]))) for start, end in spans])
+    out = []
+    for unit in units:
+        inside = (
+            [] if unit.is_list else [t for a, b, t in sentences[unit.hit_index] if unit.start <= a and b <= unit.end]
+        )
+        out.append(set().union(*inside) if inside else set(analyze(unit.text)))
+    return out
+
+
+def rank_by_answer(
+    hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
+    count: int | None = None,
+) -> list[Hit]:  # fmt: skip
+    """The hits reordered by their best unit's score plus a prior for their search rank (1 for the first,
+    1/k for the k-th): a passage whose sentence names what is asked, with a value of the asked kind or the
+    list asked for, comes before one that only shares the question's words."""
+    best = [0.0] * len(hits)
+    for score, unit, _ in _score_units(hits, concepts, analyze, kind, count)[0]:
+        best[unit.hit_index] = max(best[unit.hit_index], score)
+    order = sorted(range(len(hits)), key=lambda i: -(ANSWER_WEIGHT * best[i] + 1.0 / (1 + i)))
+    return [hits[i] for i in order]
+
+
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
     budget: int = ANSWER_BUDGET, count: int | None = None, question: str = "",
@@ -275,14 +323,7 @@ def select_units(
     things a list question asks for (a list of that many items is more likely its answer). When the best
     unit holds the one value a ``question`` asks for, or is the whole list it asks for, the answer stays in
     that unit's passage."""
-    units = [u for i, h in enumerate(hits) for u in units_of(i, h)]
-    unit_terms = [set(analyze(u.text)) for u in units]
-    contexts = [set(analyze(context_of(h))) for h in hits]
-    weighted = focus_weights(concepts, unit_terms)
-    scored = [
-        (score_unit(u, weighted, terms, contexts[u.hit_index], kind, analyze, count), u, terms)
-        for u, terms in zip(units, unit_terms, strict=True)
-    ]
+    scored, weighted, contexts = _score_units(hits, concepts, analyze, kind, count)
     total = sum(c.weight for c in concepts) or 1.0
     about = [sum(c.weight * c.match(context) for c in concepts) / total for context in contexts]
     chosen: list[Unit] = []

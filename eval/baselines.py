@@ -8,8 +8,10 @@ measures the time per query; the systems only retrieve.
 - ``llamaindex-bm25-default``: llama-index ``SentenceSplitter(1024 tokens, 200 overlap)`` over the raw
   text of the indexed files, ``BM25Retriever.from_defaults`` as shipped (English stemmer and stop words).
 - ``llamaindex-bm25-dutch``: the same nodes with a Dutch Snowball stemmer and Dutch stop words.
-- ``ours-lexical`` / ``ours-dense`` / ``ours-full``: our :class:`~index.search.Searcher` with only the
+- ``ours-lexical`` / ``ours-dense`` / ``ours-fused``: our :class:`~index.search.Searcher` with only the
   BM25 leg, only the vector leg, or the default fusion.
+- ``ours-full``: the product's ranking (``beleidsvraag search``): the fused passages reordered by how well
+  they answer (:func:`app.ranking.answer_search`).
 
 llama-index is imported only when one of its systems is asked for; nothing here
 constructs an LLM or an embedding model (the BM25 retriever needs neither).
@@ -45,7 +47,8 @@ LLAMA_CHUNK_OVERLAP = 200  # tokens
 OURS: dict[str, dict[str, float]] = {
     "ours-lexical": {"ngram_weight": 0.0, "dense_weight": 0.0},
     "ours-dense": {"lexical_weight": 0.0, "ngram_weight": 0.0},
-    "ours-full": {},
+    "ours-fused": {},
+    "ours-full": {},  # and the answer-aware reordering
 }
 LLAMA: dict[str, dict[str, str | None]] = {
     "llamaindex-bm25-default": {"stemmer": None, "language": None},  # the retriever's own defaults
@@ -94,6 +97,15 @@ class SearcherRetriever:
 
     def retrieve(self, question: str, k: int) -> list[str]:
         return [hit.chunk.text for hit in self.searcher.search(question, top_k=k).hits]
+
+
+class AnswerRankedRetriever(SearcherRetriever):
+    """Our search as the product ranks it: fused, then reordered by how well each passage answers."""
+
+    def retrieve(self, question: str, k: int) -> list[str]:
+        from app.ranking import answer_search
+
+        return [hit.chunk.text for hit in answer_search(self.searcher, question, top_k=k).hits]
 
 
 class LlamaIndexBm25:
@@ -196,6 +208,8 @@ def build_retrievers(index_folder: Path, systems: Sequence[str] | None = None, *
                 nodes = build_llamaindex_nodes(indexed_files(index_folder, root))
                 log.info("llama-index: %d nodes", len(nodes))
             retrievers.append(LlamaIndexBm25(nodes, name, **LLAMA[name]))
+        elif name == "ours-full":
+            retrievers.append(AnswerRankedRetriever(Searcher(index_folder, ours_settings(name)), name))
         else:
             retrievers.append(SearcherRetriever(Searcher(index_folder, ours_settings(name)), name))
     return retrievers
@@ -216,4 +230,8 @@ def describe_systems(systems: Sequence[str]) -> dict[str, dict[str, Any]]:
             }
         else:
             described[name] = ours_settings(name).model_dump()
+            if name == "ours-full":
+                from app.ranking import RERANK_DEPTH
+
+                described[name]["answer_rerank_depth"] = RERANK_DEPTH
     return described

@@ -148,6 +148,7 @@ def broad_filter(doc_types: Sequence[str]) -> tuple[np.ndarray, float]:
 def bench_scale(scale: int, sources: Sequence[Path], work: Path, *, repeats: int, questions: int | None) -> ScaleResult:
     """Write, ingest and measure one synthetic corpus of ``scale`` × the sources."""
     from app.assistant import Assistant
+    from app.ranking import answer_search
     from index.search import open_searcher
 
     started = time.perf_counter()
@@ -159,7 +160,7 @@ def bench_scale(scale: int, sources: Sequence[Path], work: Path, *, repeats: int
     searcher = open_searcher(folder)
     load_s = time.perf_counter() - started
     queries = eval_queries(questions)
-    search = measure_latency(lambda q: searcher.search(q, top_k=10), queries, repeats)
+    search = measure_latency(lambda q: answer_search(searcher, q, top_k=10), queries, repeats)
     ask = measure_latency(Assistant(searcher).ask, queries, repeats)
     embedded = np.stack([searcher.embedder.embed_query(q) for q in queries])
     allowed, share = broad_filter([c.doc_type for c in searcher.chunks])

@@ -86,10 +86,14 @@ LEXICON_PART_COUNT = 2
 PARTIAL_MATCH = 0.5  # a concept named by a compound part, synonym or expansion only
 
 
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents (for matching only; stored text keeps them)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def normalize_numbers(text: str) -> str:
@@ -175,6 +179,7 @@ class DutchAnalyzer:
         self.lexicon = lexicon or load_lexicon()
         self.split_compound = lru_cache(maxsize=200_000)(self._split_compound)
         self.stem = lru_cache(maxsize=200_000)(self._stem)
+        self._cached_word_terms = lru_cache(maxsize=200_000)(self._compute_word_terms)
         self._phrase_cache: dict[str, str] = {}
 
     @staticmethod
@@ -186,19 +191,19 @@ class DutchAnalyzer:
         """Index terms of a passage: stems of words and of their compound parts."""
         out: list[str] = []
         for word in self.words(text):
-            out += self._word_terms(word)
+            out += self._cached_word_terms(word)
         return out
 
     def _word_terms(self, word: str) -> list[str]:
+        return list(self._cached_word_terms(word))
+
+    def _compute_word_terms(self, word: str) -> tuple[str, ...]:
         if word in self._stopwords or (len(word) < 2 and not word.isdigit()):
-            return []
+            return ()
         if word.isdigit() or (word.startswith("p") and "_" in word):
-            return [word]
-        stems = [self.stem(word)]
+            return (word,)
         parts = self.split_compound(word)
-        if len(parts) > 1:
-            stems += [self.stem(p) for p in parts]
-        return stems
+        return (self.stem(word), *(self.stem(p) for p in parts)) if len(parts) > 1 else (self.stem(word),)
 
     def _stem(self, word: str) -> str:
         """Snowball's Dutch stem, with the verb ending -t of the present tense removed: Snowball
