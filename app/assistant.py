@@ -87,7 +87,7 @@ class Assistant:
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
         concepts, count = self._concepts(question), asked_count(question)
-        units = select_units(hits, concepts, self.analyzer.terms, kind, count=count, question=question)
+        units = select_units(hits, concepts, self.analyzer.terms, kind, count=count)
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)
         answer = compose(question, Draft(hits, units), result.hits)

@@ -52,8 +52,6 @@ _TYPES = (
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
 )  # fmt: skip
 VALUE_KINDS = ("money", "numeric", "frequency", "day", "date", "period", "law")  # questions asking for a value
-#: "... en waarom?", "... en bij wie?", two question marks: a question asking two things
-_TWO_QUESTIONS = re.compile(r",? en (?:\w+ )?(?:welke?|hoe|waarom|wie|wat|waar|wanneer|hoeveel)\b|\?.+\?", re.I)
 _MONEY = re.compile(
     r"€\s?\d|\b\d[\d.]*(?:,\d{2}\b|,-)|\b\d[\d.,]*\s?(?:euro|miljoen|mln)\b"
     r"|\bgeen (?:extra |aanvullende? |nieuwe? )?(?:budget|kosten|geld|middelen)\b|\bkosteloos\b|\bbudgetneutraal\b",
@@ -213,14 +211,6 @@ def introduces(unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str],
     return any(c.match(terms) for c in concepts)
 
 
-def complete_list(
-    unit: Unit, concepts: Sequence[Concept], analyze: Callable[[str], list[str]], count: int | None
-) -> bool:
-    """Is ``unit`` a whole answer to a list question: a list introduced as what is asked, with as many items
-    as asked for (when the question says how many)?"""
-    return unit.is_list and introduces(unit, concepts, analyze) and (count is None or unit.items == count)
-
-
 def score_unit(
     unit: Unit, concepts: Sequence[Concept], terms: set[str], context: set[str], kind: str,
     analyze: Callable[[str], list[str]], count: int | None = None,
@@ -317,18 +307,14 @@ def rank_by_answer(
 
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
-    budget: int = ANSWER_BUDGET, count: int | None = None, question: str = "",
+    budget: int = ANSWER_BUDGET, count: int | None = None,
 ) -> list[Unit]:  # fmt: skip
     """The best non-overlapping units within the budget, most relevant first; ``count`` is the number of
-    things a list question asks for (a list of that many items is more likely its answer). When the best
-    unit holds the one value a ``question`` asks for, or is the whole list it asks for, the answer stays in
-    that unit's passage."""
+    things a list question asks for (a list of that many items is more likely its answer)."""
     scored, weighted, contexts = _score_units(hits, concepts, analyze, kind, count)
     total = sum(c.weight for c in concepts) or 1.0
     about = [sum(c.weight * c.match(context) for c in concepts) / total for context in contexts]
     chosen: list[Unit] = []
-    single = (kind in VALUE_KINDS or kind == "list") and bool(question) and not _TWO_QUESTIONS.search(question)
-    one_value = False
     covered = [0.0] * len(weighted)  # how well the chosen units name each concept
     used = 0
     ranked = sorted(scored, key=lambda x: -x[0])
@@ -343,16 +329,10 @@ def select_units(
         new_passage = all(u.hit_index != unit.hit_index for u in chosen)
         if chosen and new_passage and about[unit.hit_index] < FURTHER_PASSAGE_SHARE:
             continue  # a sentence matching a word of the question in a passage about something else
-        if chosen and one_value and new_passage:
-            continue  # the value is given; other passages would only restate or contradict it
         matches = [c.match(terms) for c in weighted]
         if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):
             continue  # another passage that names nothing the answer has not named yet (lists may spread)
         chosen.append(unit)
-        if len(chosen) == 1 and single:
-            one_value = (
-                has_value(unit.text, kind) if kind in VALUE_KINDS else complete_list(unit, concepts, analyze, count)
-            )
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
     return chosen  # most relevant first

@@ -142,32 +142,7 @@ def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchA
 def select(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> list[extractive.Unit]:
     kind = question_type(question)
     count = extractive.asked_count(question)
-    return select_units(hits, concepts(analyzer, question), analyzer.terms, kind, count=count, question=question)
-
-
-def test_an_answer_giving_the_one_asked_value_stays_in_its_passage(analyzer: DutchAnalyzer) -> None:
-    answer = hit("De nieuwe crisisorganisatie van Twente start per 1 februari 2017.", rank=0)
-    restated = hit("Sinds februari werkt Twente met een vernieuwde crisisorganisatie en een nieuwe opleiding.", rank=1)
-    question = "Vanaf welke datum werkt Twente met de nieuwe crisisorganisatie en opleiding?"
-    assert question_type(question) == "day"
-    assert {u.hit_index for u in select(analyzer, [answer, restated], question)} == {0}
-    # without the rule (no question given) the restating passage would be cited too
-    kind, asked = "day", concepts(analyzer, question)
-    assert {u.hit_index for u in select_units([answer, restated], asked, analyzer.terms, kind)} == {0, 1}
-    # a question asking two things may need a second passage
-    two = "Vanaf welke datum werkt Twente met de nieuwe crisisorganisatie, en welke opleiding?"
-    assert {u.hit_index for u in select(analyzer, [answer, restated], two)} == {0, 1}
-
-
-def test_a_whole_list_answers_alone(analyzer: DutchAnalyzer) -> None:
-    whole = hit("De gemeente kiest de volgende prioriteiten:\n• Ondermijning\n• Jeugd\n• Zorg", rank=0)
-    other = hit("Verder kiest de gemeente deze prioriteiten:\n• Cybercrime\n• Verkeer", rank=1)
-    assert {u.hit_index for u in select(analyzer, [whole, other], "Welke drie prioriteiten kiest de gemeente?")} == {0}
-    # a list of another length than asked may be part of the answer only
-    assert {u.hit_index for u in select(analyzer, [whole, other], "Welke vijf prioriteiten kiest de gemeente?")} == {
-        0,
-        1,
-    }
+    return select_units(hits, concepts(analyzer, question), analyzer.terms, kind, count=count)
 
 
 def test_a_further_passage_must_be_about_the_question(analyzer: DutchAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
