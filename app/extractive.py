@@ -335,4 +335,27 @@ def select_units(
         chosen.append(unit)
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
-    return chosen  # most relevant first
+    return with_next_sentences(chosen, hits, budget)  # most relevant first
+
+
+def with_next_sentences(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> list[Unit]:
+    """Each chosen sentence (not list) with the sentence after it in its passage, while the budget allows and
+    no other chosen unit holds that sentence: the fact asked for often stands in the sentence after the one
+    that names the question's words. A heading is no such sentence, nor a list's introduction (which never
+    stands without its list) or item."""
+    used = sum(len(u.text) for u in units)
+    out = []
+    for unit in units:
+        chunk = hits[unit.hit_index].chunk
+        after = next(((a, b) for a, b in (tuple(span) for span in chunk.sentences) if a >= unit.end), None)
+        if after is not None and not unit.is_list:
+            text = chunk.text[after[0] : after[1]].strip()
+            sentence = (text.endswith((".", "!", "?", ";")) or len(text) >= 80) and not text.endswith(":")
+            sentence = sentence and not _ITEM.match(text)  # a list item belongs to its list
+            free = not any(v is not unit and v.hit_index == unit.hit_index and v.start < after[1] and after[0] < v.end
+                           for v in units)  # fmt: skip
+            if sentence and free and used + after[1] - unit.end <= budget:
+                used += after[1] - unit.end
+                unit = replace(unit, end=after[1], text=chunk.text[unit.start : after[1]])
+        out.append(unit)
+    return out

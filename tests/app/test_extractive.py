@@ -145,6 +145,20 @@ def select(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> list[extr
     return select_units(hits, concepts(analyzer, question), analyzer.terms, kind, count=count)
 
 
+def test_a_chosen_sentence_brings_the_sentence_after_it(analyzer: DutchAnalyzer) -> None:
+    text = "Het huis heeft een nieuwe aanpak voor de zorg. De kosten zijn 40.000 euro per jaar.\nVolgende paragraaf"
+    passage = hit(text, rank=0)
+    unit = extractive.Unit(0, 0, 46, text[:46])
+    extended = extractive.with_next_sentences([unit], [passage], budget=1000)
+    assert extended[0].text == "Het huis heeft een nieuwe aanpak voor de zorg. De kosten zijn 40.000 euro per jaar."
+    assert extractive.with_next_sentences([unit], [passage], budget=60)[0] == unit  # beyond the budget
+    last = extractive.Unit(0, 47, 83, text[47:83])
+    assert extractive.with_next_sentences([last], [passage], budget=1000)[0] == last  # a heading follows
+    listed = hit("De aanpak kent drie delen.\n• Preventie\n• Zorg", rank=0)
+    first = extractive.Unit(0, 0, 26, "De aanpak kent drie delen.")
+    assert extractive.with_next_sentences([first], [listed], budget=1000)[0] == first  # an item belongs to its list
+
+
 def test_a_further_passage_must_be_about_the_question(analyzer: DutchAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
     answer = hit("De politie van het basisteam Midden Twente maakt elk jaar een jaarplan.", rank=0)
     other = hit("Stigma's voeden angst. Wie verward gedrag vertoont, behoort tot een kwetsbare groep.", rank=1)
