@@ -159,7 +159,6 @@ class Assistant:
             lines = [*summary, *(self._theme_line(concepts, comparison, g, citations) for g in names)]
             notes: list[str] = []
         else:
-            comparison = self.comparer.compare((), names)
             lines, notes = [], []
             picked: dict[str, dict[str, int]] = {}
             for gemeente in names:

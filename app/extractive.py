@@ -74,16 +74,11 @@ _FREQUENCY = re.compile(
     r"|\b(?:per|elke?|iedere?) (?:dag|week|weken|maand|kwartaal|jaar)\b|\bmeerdere keren\b",
     re.I,
 )
-_DAY = re.compile(
+_DAY_OF_MONTH = (
     r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
-    r"|\b\d{1,2}-\d{1,2}-(?:19|20)?\d\d\b",
-    re.I,
 )
-_DATE = re.compile(
-    r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
-    r"|\b(?:19|20)\d\d\b",
-    re.I,
-)
+_DAY = re.compile(_DAY_OF_MONTH + r"|\b\d{1,2}-\d{1,2}-(?:19|20)?\d\d\b", re.I)  # "5 juli 2016", "1-1-2018"
+_DATE = re.compile(_DAY_OF_MONTH + r"|\b(?:19|20)\d\d\b", re.I)  # a day or a year
 
 
 def question_type(question: str) -> str:
