@@ -24,12 +24,20 @@ from ingest.gazetteer import Gazetteer, load_gazetteer
 from ingest.loaders import is_supported, read_file
 from ingest.metadata import apply_manifest, infer_metadata, infer_municipalities, manifest_entry
 from ingest.records import Chunk, Document
-from ingest.structure import Paragraph, SectionIndex, body_follows, find_headings, split_documents, split_paragraphs
+from ingest.structure import (
+    Paragraph,
+    SectionIndex,
+    body_follows,
+    find_headings,
+    page_bottoms,
+    split_documents,
+    split_paragraphs,
+)
 
 log = logging.getLogger(__name__)
 
 #: Bumped whenever cleaning, structure or metadata rules change what they produce.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 Progress = Callable[[str, int, int], None]
 
 
@@ -189,7 +197,7 @@ def _build_document(
     headers = [h for p in range(page_start or 0, (page_end or -1) + 1) for h in running.get(p, [])]
     meta = infer_metadata([p.text for p in pars], headers, municipalities)
     doc = Document(doc_id, "", "", None, meta, start, end, page_start, page_end)
-    sections = SectionIndex(find_headings(pars, body_follows(pars)), end)
+    sections = SectionIndex(find_headings(pars, body_follows(pars), page_bottoms(pars, page_starts)), end)
     chunks = []
     for span in chunk_paragraphs(text, pars, sections.boundaries(), settings):
         body = text[span.start : span.end]

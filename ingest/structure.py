@@ -152,29 +152,86 @@ def _plausible_next(number: tuple[int, ...], last: tuple[int, ...] | None) -> bo
     return False
 
 
-def find_headings(paragraphs: Sequence[Paragraph], next_is_body: Sequence[bool]) -> list[Heading]:
+_FOOTNOTE = re.compile(r"^(\d{1,3})\.?\s+\S")
+
+
+def footnotes(paragraphs: Sequence[Paragraph], page_bottom: Sequence[bool]) -> set[int]:
+    """Indices of footnote bodies: the run of numbered lines, counting up by one, that ends a page
+    ("4 Veiligheidsanalyse met partners, 13 mei 2016" above the next page's first line). Alone, a
+    numbered line looks like a heading; at the foot of a page, in a run of numbers, it is a note."""
+    out: set[int] = set()
+    for k in (k for k, bottom in enumerate(page_bottom) if bottom):
+        j, expected = k, None
+        while j >= 0 and (m := _FOOTNOTE.match(paragraphs[j].text)) and expected in (None, int(m.group(1))):
+            out.add(j)
+            j, expected = j - 1, int(m.group(1)) - 1
+    return out
+
+
+def page_bottoms(paragraphs: Sequence[Paragraph], page_starts: Sequence[int]) -> list[bool]:
+    """For each paragraph: is it the last one of its page (the next paragraph is on a later page)?"""
+    if not page_starts:
+        return [False] * len(paragraphs)
+    pages = [bisect.bisect_right(page_starts, p.start) for p in paragraphs]
+    return [k + 1 < len(pages) and pages[k + 1] > pages[k] for k in range(len(pages))]
+
+
+def numbered_chain(numbers: Sequence[tuple[int, ...]]) -> set[int]:
+    """Indices of the longest run of heading numbers in which each plausibly follows the one before.
+
+    A list item or note that looks like a numbered heading ("4. Bestuurlijke aanpak" in a list of
+    last period's priorities) would otherwise set the count wrong and every real heading after it
+    ("2 Prioriteiten en koers") would fail to follow; the longest chain skips such strays."""
+    best: list[tuple[int, int]] = []  # (chain length ending here, previous index or -1)
+    for i, number in enumerate(numbers):
+        entry = (1, -1) if _plausible_next(number, None) else (0, -1)
+        for j in range(i):
+            if best[j][0] and best[j][0] + 1 > entry[0] and _plausible_next(number, numbers[j]):
+                entry = (best[j][0] + 1, j)
+        best.append(entry)
+    end = max(range(len(best)), key=lambda i: best[i][0], default=-1)
+    chain: set[int] = set()
+    while end >= 0 and best[end][0]:
+        chain.add(end)
+        end = best[end][1]
+    return chain
+
+
+def find_headings(
+    paragraphs: Sequence[Paragraph], next_is_body: Sequence[bool], page_bottom: Sequence[bool] = ()
+) -> list[Heading]:
     """Headings of one (sub-)document, in order, with levels.
 
-    Numbered headings must follow each other plausibly (so footnote bodies such
-    as "1 Veiligheidsmonitor 2015" inside chapter 3 are not headings); other
-    headings sit one level below the current numbered one.
+    Numbered headings form the longest chain in which each plausibly follows the one before (so
+    footnote bodies such as "1 Veiligheidsmonitor 2015" inside chapter 3, or numbered list items,
+    are not headings), and the numbered lines at the foot of a page (``page_bottom``) are footnotes;
+    other headings sit one level below the current numbered one.
     """
-    headings: list[Heading] = []
-    last: tuple[int, ...] | None = None
+    notes = footnotes(paragraphs, page_bottom)
+    candidates: list[tuple[int, tuple[str | None, str, str]]] = []
     in_list = False
     for k, par in enumerate(paragraphs):
-        parsed = parse_heading(par.text)
+        parsed = parse_heading(par.text) if k not in notes else None
         previous = paragraphs[k - 1].text.rstrip() if k else ""
         in_list = previous.endswith(":") or (in_list and bool(_LIST_ITEM.match(previous)))
         if parsed is None or (in_list and _LIST_ITEM.match(par.text)) or is_signature_role(par.text, previous):
             continue  # body text, an item of a list that a sentence introduced, or a signature's role
-        number, title, kind = parsed
+        candidates.append((k, parsed))
+    numbered = [
+        (k, tuple(int(n) for n in number.split(".")))
+        for k, (number, _, kind) in candidates
+        if kind in ("numbered", "chapter") and number is not None
+    ]
+    chain = {numbered[i][0] for i in numbered_chain([digits for _, digits in numbered])}
+    headings: list[Heading] = []
+    last: tuple[int, ...] | None = None
+    for k, (number, title, kind) in candidates:
+        par = paragraphs[k]
         if kind == "numbered" and number is not None:
-            digits = tuple(int(n) for n in number.split("."))
-            if not _plausible_next(digits, last):
+            if k not in chain:
                 continue
-            last = digits
-            headings.append(Heading(par.start, par.end, len(digits), number, title))
+            last = tuple(int(n) for n in number.split("."))
+            headings.append(Heading(par.start, par.end, len(last), number, title))
         elif kind in ("chapter", "annex"):
             if kind == "chapter" and number is not None:
                 last = (int(number),)

@@ -86,3 +86,48 @@ def test_a_signature_role_is_no_heading() -> None:
     assert titles == ["Inleiding", "Aanpak"]
     assert is_signature_role("Wethouder Veiligheid", "drs. J.A. de Vries")
     assert not is_signature_role("Burgemeester en wethouders", "Samenvatting")  # a heading after a heading
+
+
+def test_footnotes_at_the_foot_of_a_page_are_no_headings() -> None:
+    from ingest.structure import body_follows, find_headings, page_bottoms, split_paragraphs
+
+    body = (
+        "De aanpak richt zich op de wijken waar bewoners zich het minst veilig voelen en de overlast het grootst is.\n"
+    )
+    page1 = (
+        "1 Inleiding\n"
+        + body
+        + "2 Prioriteiten\n"
+        + body
+        + "3 Veiligheidsmonitor 2015\n4 Veiligheidsanalyse met partners\n"
+    )
+    page2 = body + "2.1 Veilige wijken\n" + body
+    text = page1 + page2
+    paragraphs = split_paragraphs(text)
+    bottoms = page_bottoms(paragraphs, [0, len(page1)])
+    titles = [h.title for h in find_headings(paragraphs, body_follows(paragraphs), bottoms)]
+    assert titles == ["Inleiding", "Prioriteiten", "Veilige wijken"]
+    assert bottoms.index(True) == 5  # the last footnote closes page 1
+    assert page_bottoms(paragraphs, []) == [False] * len(paragraphs)  # no page breaks: pages unknown
+    # without the page signal the notes read as chapters 3 and 4, a longer chain than "2.1"
+    assert [h.title for h in find_headings(paragraphs, body_follows(paragraphs))][2:] == [
+        "Veiligheidsmonitor 2015",
+        "Veiligheidsanalyse met partners",
+    ]
+
+
+def test_a_numbered_list_item_does_not_hide_the_headings_after_it() -> None:
+    from ingest.structure import body_follows, find_headings, numbered_chain, split_paragraphs
+
+    body = "In deze periode lag de nadruk op samenwerking met politie, zorgpartners en bewoners in alle wijken.\n"
+    text = (
+        "1 Inleiding\n" + body + "1.1 Speerpunten vorige periode\n" + body
+        + "2. Veilige wijken\n3. Integraal toezicht\n4. Bestuurlijke aanpak\n"
+        + "1.2 Ontwikkelingen\n" + body + "2 Prioriteiten\n" + body + "2.1 Binnenstad\n" + body
+        + "2.2 Jeugd\n" + body + "3 Organisatie\n" + body
+    )  # fmt: skip
+    paragraphs = split_paragraphs(text)
+    numbers = [h.number for h in find_headings(paragraphs, body_follows(paragraphs))]
+    assert numbers == ["1", "1.1", "1.2", "2", "2.1", "2.2", "3"]
+    assert numbered_chain([(1,), (1, 1), (2,), (3,), (1, 2), (2,), (2, 1)]) == {0, 1, 4, 5, 6}
+    assert numbered_chain([(5,), (7,)]) == set()  # nothing can open a document at chapter 5
