@@ -138,7 +138,8 @@ class Searcher:
             mask = self.filter_columns.mask(stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
                 mask = self.filter_columns.mask(Filters(doc_types=stratum.doc_types))
-            ranked.append(self._rank(query, (lexical, ngram, dense_query), mask, per_stratum, info.doc_types))
+            legs = (lexical, ngram, dense_query)
+            ranked.append(self._rank(query, legs, mask, per_stratum, info.doc_types, stratum.gemeenten))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [
             Hit(rank + 1, score, self.chunks[i], tuple(self.themes.themes_of(self.chunks[i].chunk_id)))
@@ -161,9 +162,11 @@ class Searcher:
         mask: np.ndarray,
         k: int,
         doc_types: tuple[str, ...] = (),
+        gemeenten: tuple[str, ...] = (),
     ) -> list[tuple[int, float]]:
         """Fused, de-duplicated (and optionally reranked) passages within ``mask``; passages from the kinds
-        of document in ``doc_types`` (named in the question) count a little more.
+        of document in ``doc_types`` (named in the question) count a little more, and so do passages from
+        a document of one of ``gemeenten`` itself (its first gemeente) over one that only concerns it.
 
         ``legs`` holds the BM25 scores, the n-gram scores and the query vector.
         """
@@ -177,14 +180,19 @@ class Searcher:
         dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
         dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
         fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
-        if doc_types and s.doc_type_boost:
-            boost = 1.0 + s.doc_type_boost
-            fused = [(i, score * boost if self.chunks[i].doc_type in doc_types else score) for i, score in fused]
+        if (doc_types and s.doc_type_boost) or (gemeenten and s.own_gemeente_boost):
+            fused = [(i, score * self._boost(self.chunks[i], doc_types, gemeenten)) for i, score in fused]
             fused.sort(key=lambda item: -item[1])
         ranked = drop_duplicates(fused, self.chunks)
         if self.reranker is not None:
             ranked = rerank(self.reranker, query, ranked, self._texts, s.rerank_depth)
         return ranked[:k]
+
+    def _boost(self, chunk: Chunk, doc_types: tuple[str, ...], gemeenten: tuple[str, ...]) -> float:
+        s = self.settings
+        boost = 1.0 + (s.doc_type_boost if chunk.doc_type in doc_types else 0.0)
+        own = bool(chunk.municipalities) and chunk.municipalities[0] in gemeenten
+        return boost * (1.0 + (s.own_gemeente_boost if own else 0.0))
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:

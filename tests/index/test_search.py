@@ -108,6 +108,16 @@ def test_a_named_kind_of_document_counts_more(searcher: Searcher) -> None:
     assert understand_query("Wat staat er in het veiligheidsplan?", ()).doc_types == ()
 
 
+def test_a_named_gemeentes_own_documents_come_before_a_proposal_that_concerns_it(searcher: Searcher) -> None:
+    # the Losser council proposal concerns Dinkelland too (a joint plan for four gemeenten)
+    question = "Wat doet de gemeenteraad van Dinkelland met het veiligheidsplan?"
+    first = [h.chunk.municipalities[0] for h in searcher.search(question, top_k=10).hits]
+    plain = Searcher(searcher.folder, SearchSettings(own_gemeente_boost=0.0))
+    unboosted = [h.chunk.municipalities[0] for h in plain.search(question, top_k=10).hits]
+    assert first[0] == "Dinkelland" and first.count("Dinkelland") >= unboosted.count("Dinkelland")
+    assert unboosted[0] == "Losser"  # what the boost changes: the proposal led without it
+
+
 def test_no_duplicates_and_ranks_in_order(searcher: Searcher) -> None:
     for question in ("samenwerking met partners", "alcohol en drugs onder jongeren", "veiligheidsbeleving"):
         hits = searcher.search(question, top_k=20).hits
