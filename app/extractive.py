@@ -155,17 +155,39 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
     lists = []
     for k, (s, e) in enumerate(spans):
-        if text[s:e].rstrip().endswith(":") and (found := _list_end(text, e))[0] > e:
-            end, items = found
+        end, items = _list_end(text, e) if text[s:e].rstrip().endswith(":") else (e, 0)
+        heads = _numbered_heads(text, e) if items <= 1 else []
+        if end > e or heads:
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
-            lists.append(Unit(hit_index, s, end, text[s:end], is_list=True, intro=e - s, items=items))
+            body = text[s:end]
+            if heads:  # items with a description each: the list is their first lines
+                end, items = heads[-1][1], len(heads)
+                body = text[s:e] + "".join("\n" + text[a:b].strip() for a, b in heads)
+            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items))
     # an introduction never stands without the list it announces
     units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
     return units + lists
 
 
 _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
+
+
+_NUMBER_ITEM = re.compile(r"^(\d{1,2})[.)]\s+\S.*$", re.M)
+
+
+def _numbered_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
+    """The item lines of a numbered list whose items each carry a description ("1. Samenwerking" then
+    a paragraph, "2. Informatiepositie" then a paragraph …): spans of the lines numbered 1, 2, 3 … in
+    order after the introduction, or nothing when fewer than two follow each other."""
+    heads: list[tuple[int, int]] = []
+    if not _NUMBER_ITEM.match(text, intro_end + len(text[intro_end:]) - len(text[intro_end:].lstrip())):
+        return []  # the first item must follow the introduction directly
+    for m in _NUMBER_ITEM.finditer(text, intro_end):
+        if int(m.group(1)) != len(heads) + 1 or len(heads) >= MAX_LIST_ITEMS:
+            break
+        heads.append((m.start(), m.end()))
+    return heads if len(heads) >= 2 else []
 
 
 def _list_end(text: str, intro_end: int) -> tuple[int, int]:

@@ -201,3 +201,28 @@ def test_a_list_of_as_many_items_as_asked_wins(analyzer: DutchAnalyzer) -> None:
     best = select_units([four, three], asked, analyzer.terms, "list", count=3)[0]
     assert best.is_list and best.items == 3 and "Cybercrime" in best.text
     assert select_units([four, three], asked, analyzer.terms, "list")[0].items == 4  # unasked: the better rank
+
+
+def test_a_numbered_list_with_a_description_per_item_answers_with_its_item_lines(analyzer: DutchAnalyzer) -> None:
+    text = (
+        "Bij de aanpak hanteren wij de volgende uitgangspunten.\n"
+        "1. Samenwerking en noaberschap\n"
+        "Een veilige samenleving maken we samen; we kijken naar elkaar om en helpen elkaar waar het kan.\n"
+        "2. Sterke informatiepositie\n"
+        "Met goede informatie van inwoners en partners kunnen we beter onderbouwde keuzes maken.\n"
+        "3. Gerichte aanpak\n"
+        "We werken persoonsgericht en gebiedsgericht, met maatwerk per buurt en per kern.\n"
+        "5. Bijlagen\n"
+    )
+    (unit,) = [u for u in units_of(0, hit(text)) if u.is_list]
+    assert unit.items == 3
+    assert unit.text.splitlines() == [
+        "Bij de aanpak hanteren wij de volgende uitgangspunten.",
+        "1. Samenwerking en noaberschap",
+        "2. Sterke informatiepositie",
+        "3. Gerichte aanpak",
+    ]
+    best = best_unit(analyzer, [hit(text)], "Welke uitgangspunten hanteert de gemeente bij de aanpak?")
+    assert best.is_list and "Gerichte aanpak" in best.text and "maatwerk" not in best.text
+    # one numbered line after a sentence is no list
+    assert not any(u.is_list for u in units_of(0, hit("Dit is een zin.\n1. Eerste punt\nNog een zin hier.\n")))
