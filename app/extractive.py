@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from index.analyzer import Concept
 from index.search import Hit
 from ingest.gazetteer import load_gazetteer
+from ingest.structure import parse_heading
 
 ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the eval scores the first 1,000)
 MAX_UNITS = 5
@@ -237,8 +238,8 @@ def score_unit(
     passage or document."""
     total = sum(c.weight for c in concepts) or 1.0
     own = sum(c.weight * c.match(terms) for c in concepts)
-    if own == 0:
-        return 0.0
+    if own == 0 or (is_heading(unit) and not (kind in VALUE_KINDS and has_value(unit.text, kind))):
+        return 0.0  # a heading names the question's words but answers nothing (a table row with a value may)
     around = sum(c.weight * max(0.0, c.match(context) - c.match(terms)) for c in concepts)
     score = (own + CONTEXT_SHARE * around) / total + RANK_BONUS / (1 + unit.hit_index)
     if kind in VALUE_KINDS and has_value(unit.text, kind):
@@ -248,6 +249,12 @@ def score_unit(
     if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
         score += 0.5 + (COUNT_BONUS if count is not None and unit.items == count else 0.0)
     return score - 0.0002 * max(0, len(unit.text) - 250)
+
+
+def is_heading(unit: Unit) -> bool:
+    """Is the unit one line that reads as a heading or a footnote ("3.3 Drugsoverlast", "Thema's")?"""
+    text = unit.text.strip()
+    return not unit.is_list and "\n" not in text and parse_heading(text) is not None
 
 
 def names_new(text: str, concepts: Sequence[Concept], analyze: Callable[[str], list[str]]) -> bool:

@@ -226,3 +226,20 @@ def test_a_numbered_list_with_a_description_per_item_answers_with_its_item_lines
     assert best.is_list and "Gerichte aanpak" in best.text and "maatwerk" not in best.text
     # one numbered line after a sentence is no list
     assert not any(u.is_list for u in units_of(0, hit("Dit is een zin.\n1. Eerste punt\nNog een zin hier.\n")))
+
+
+def test_a_heading_alone_is_no_answer(analyzer: DutchAnalyzer) -> None:
+    heading = "Inbraakpreventie en woninginbraken"
+    text = f"{heading}\nDe gemeente geeft voorlichting over het beveiligen van woningen, samen met de politie.\n"
+    question = "Wat doet de gemeente tegen woninginbraken?"
+    units = units_of(0, hit(text))
+    alone = next(u for u in units if u.text.strip() == heading)
+    assert extractive.is_heading(alone)
+    assert (
+        score_unit(alone, concepts(analyzer, question), set(analyzer.terms(heading)), set(), "lookup", analyzer.terms)
+        == 0
+    )
+    assert "voorlichting" in best_unit(analyzer, [hit(text)], question).text
+    # a table row with the value asked for still counts
+    row = hit("Diefstal uit woning Politie 44 49 45\n")
+    assert best_unit(analyzer, [row], "Hoeveel woninginbraken registreerde de politie?").text.startswith("Diefstal")
