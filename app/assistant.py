@@ -20,7 +20,7 @@ from app.extractive import VALUE_KINDS, Unit, asked_count, has_value, question_t
 from app.llm import generate_answer
 from app.ranking import question_concepts
 from index.analyzer import Concept
-from index.query import COMPARISON_CUES, QueryInfo, understand_query
+from index.query import PRIORITY_CUES, QueryInfo, comparison_cue, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, Taxonomy, load_taxonomy
 from ingest.records import Chunk
@@ -33,10 +33,6 @@ RELATED = 3
 _CURRENT = re.compile(r"\b(?:huidig\w*|nu|actueel|actuele|momenteel|nieuw\w*|recent\w*|komende|straks)\b", re.I)
 _OLDER = re.compile(r"\b(?:oud\w*|vorig\w*|eerder\w*|vroeger\w*)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_PRIORITY_QUESTION = re.compile(
-    r"\b\w*(?:prioriteit|prioriter|speerpunt|zwaartepunt|accent|thema'?s|beleidsthema)\w*|\bfocus\w*",
-    re.I,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +137,9 @@ class Assistant:
         (a question naming gemeenten and a topic may ask about their joint project)."""
         if question_type(question) in VALUE_KINDS:
             return False
-        if COMPARISON_CUES.search(question):
-            return bool(_PRIORITY_QUESTION.search(question) or self.comparer.taxonomy.named(question))
-        return info.comparison and len(info.gemeenten) >= 2 and bool(_PRIORITY_QUESTION.search(question))
+        if comparison_cue(question):
+            return bool(PRIORITY_CUES.search(question) or self.comparer.taxonomy.named(question))
+        return info.comparison and len(info.gemeenten) >= 2 and bool(PRIORITY_CUES.search(question))
 
     def _compare_themes(self, question: str, result: SearchResult, given: list[str]) -> Answer | None:
         """A comparison about themes or priorities, answered from the theme matrix, per gemeente."""
@@ -154,7 +150,7 @@ class Assistant:
         citations: dict[str, Citation] = {}
         if topics:
             comparison = self.comparer.compare(topics, names)
-            summary = [_status_summary(comparison, citations)] if _PRIORITY_QUESTION.search(question) else []
+            summary = [_status_summary(comparison, citations)] if PRIORITY_CUES.search(question) else []
             concepts = self._concepts(question)
             lines = [*summary, *(self._theme_line(concepts, comparison, g, citations) for g in names)]
             notes: list[str] = []

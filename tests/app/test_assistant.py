@@ -191,3 +191,14 @@ def test_gemeenten_named_as_partners_are_no_comparison(assistant: Assistant) -> 
     ).comparison
     answer = assistant.ask(question)
     assert not re.match(r"^\w+:", answer.answer)  # one answer, not one line per gemeente
+
+
+def test_which_gemeente_asks_for_a_name_unless_it_compares(assistant: Assistant) -> None:
+    known = assistant.searcher.gemeenten
+    lookup = "Welke gemeente coördineert het Veiligheidshuis Twente?"
+    assert not understand_query(lookup, known).comparison
+    assert understand_query("Welke gemeente registreert de meeste woninginbraken?", known).comparison
+    assert understand_query("Welke gemeente heeft ondermijning als prioriteit?", known).comparison
+    assert understand_query("Welke gemeenten noemen jeugd als speerpunt?", known).comparison
+    answer = assistant.ask(lookup)
+    assert not answer.abstained and not re.match(r"^\w+:", answer.answer)  # one answer, not per gemeente
