@@ -62,15 +62,41 @@ class Assistant:
         # and on the eval, answering from the reranked passages lost key terms and near-miss abstentions
         result = self.searcher.search(question, top_k=TOP_K, filters=Filters(gemeenten=tuple(gemeenten)))
         info = result.info
-        if info.unknown_gemeenten and not info.gemeenten and not gemeenten:
-            names = ", ".join(info.unknown_gemeenten)
-            known = ", ".join(self.searcher.gemeenten)
-            return abstain(question, result, f"{names} staat niet in de documenten (wel: {known}).")
+        if reason := self._outside(info, gemeenten):
+            return abstain(question, result, reason)
         answer = self._answer(question, result, gemeenten)
         if info.unknown_gemeenten and not answer.abstained:
             names = ", ".join(info.unknown_gemeenten)
             answer.notes.append(f"{names} staat niet in de documenten; het antwoord gaat over de andere gemeenten.")
         return answer
+
+    def _outside(self, info: QueryInfo, gemeenten: Sequence[str]) -> str:
+        """Why the question is about no gemeente of the index: it names only gemeenten that are not in it,
+        or only ones without documents of their own; "" when it is not."""
+        own = self.searcher.own_gemeenten
+        if gemeenten:
+            return ""
+        if info.unknown_gemeenten and not info.gemeenten:
+            return f"{', '.join(info.unknown_gemeenten)} staat niet in de documenten (wel: {', '.join(own)})."
+        if info.gemeenten and not any(g in own for g in info.gemeenten):
+            return self._mentioned_only(info.gemeenten)
+        return ""
+
+    def _mentioned_only(self, names: Sequence[str]) -> str:
+        """Why a question about gemeenten without documents of their own is not answered, and where they
+        are mentioned (a joint proposal of another gemeente): the user can look there."""
+        sources = dict.fromkeys(
+            f"{c.title} ({c.municipalities[0]})"
+            for c in self.searcher.chunks
+            if c.municipalities[0] not in names and any(g in c.municipalities for g in names)
+        )
+        several = len(names) > 1
+        who = " en ".join(names)
+        own = ", ".join(self.searcher.own_gemeenten)
+        reason = f"{who} {'hebben' if several else 'heeft'} geen eigen documenten in de index (wel: {own})."
+        if sources:
+            reason += f" {who} {'worden' if several else 'wordt'} alleen genoemd in: {'; '.join(list(sources)[:3])}."
+        return reason
 
     def _answer(self, question: str, result: SearchResult, gemeenten: Sequence[str]) -> Answer:
         info = result.info
@@ -104,7 +130,7 @@ class Assistant:
         if llm is None:
             return extractive
         info = understand_query(question, self.searcher.gemeenten)
-        if extractive.abstained and info.unknown_gemeenten and not info.gemeenten and not gemeenten:
+        if extractive.abstained and self._outside(info, gemeenten):
             return extractive  # passages about other gemeenten must not tempt the model
         hits, _ = prefer_period(extractive.hits, question)
         return generate_answer(question, hits, extractive, llm, on_token=on_token)

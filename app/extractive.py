@@ -181,9 +181,10 @@ def _numbered_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
     """The item lines of a numbered list whose items each carry a description ("1. Samenwerking" then
     a paragraph, "2. Informatiepositie" then a paragraph …): spans of the lines numbered 1, 2, 3 … in
     order after the introduction, or nothing when fewer than two follow each other."""
-    heads: list[tuple[int, int]] = []
-    if not _NUMBER_ITEM.match(text, intro_end + len(text[intro_end:]) - len(text[intro_end:].lstrip())):
+    rest = text[intro_end:]
+    if not _NUMBER_ITEM.match(text, intro_end + len(rest) - len(rest.lstrip())):
         return []  # the first item must follow the introduction directly
+    heads: list[tuple[int, int]] = []
     for m in _NUMBER_ITEM.finditer(text, intro_end):
         if int(m.group(1)) != len(heads) + 1 or len(heads) >= MAX_LIST_ITEMS:
             break

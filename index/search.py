@@ -117,6 +117,8 @@ class Searcher:
         check_embedder(self.embedder, self.vectors, section)
         self.reranker = CrossEncoderReranker(self.settings.reranker) if self.settings.reranker else None
         self.gemeenten = sorted({g for c in self.chunks for g in c.municipalities})
+        #: gemeenten with documents of their own (a document's first gemeente), not only mentioned in another's
+        self.own_gemeenten = sorted({c.municipalities[0] for c in self.chunks if c.municipalities})
         self.filter_columns = FilterColumns(self.chunks)
         self._texts = [c.text for c in self.chunks]
         self.themes = ThemeIndex.load(folder, self.chunks, load_taxonomy())

@@ -202,3 +202,17 @@ def test_which_gemeente_asks_for_a_name_unless_it_compares(assistant: Assistant)
     assert understand_query("Welke gemeenten noemen jeugd als speerpunt?", known).comparison
     answer = assistant.ask(lookup)
     assert not answer.abstained and not re.match(r"^\w+:", answer.answer)  # one answer, not per gemeente
+
+
+def test_a_gemeente_only_mentioned_in_another_gemeentes_document_is_not_answered_for(assistant: Assistant) -> None:
+    # Oldenzaal is one of the four gemeenten of Losser's council proposal, but has no document of its own
+    assert "Oldenzaal" in assistant.searcher.gemeenten and "Oldenzaal" not in assistant.searcher.own_gemeenten
+    answer = assistant.ask("Hoeveel woninginbraken waren er in Oldenzaal?")
+    assert answer.abstained and "Oldenzaal heeft geen eigen documenten" in answer.answer
+    assert "alleen genoemd in: Raadsvoorstel" in answer.answer and "(Losser)" in answer.answer
+    assert answer.hits  # the passages that mention it are still shown as possibly relevant
+    outside = assistant.ask("Wat doet Zwolle aan ondermijning?").answer
+    assert "Oldenzaal" not in outside.split("wel:")[1]  # the gemeenten offered instead have documents
+    assert not assistant.ask("Hoeveel formatie werkt er voor Dinkelland en Oldenzaal samen?").answer.startswith(
+        "De documenten geven hier geen antwoord op. Oldenzaal"
+    )  # one gemeente with documents of its own is enough
