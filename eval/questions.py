@@ -27,7 +27,7 @@ class Question:
     doc_type: str
     paraphrased: bool
     unanswerable_kind: str | None
-    split: str = DEV  # "held-out..." for questions from heldout*.jsonl, written after tuning and never tuned to
+    split: str = DEV  # "held-out..." for heldout*.jsonl: each written before a round of work that did not tune to it
 
     @property
     def answerable(self) -> bool:

@@ -145,8 +145,9 @@ def render_markdown(
     if len({split for r in reports for split in r.by_split}) > 1:
         parts += [
             "## By question set", "",
-            "dev: the questions the work was tuned on; held-out, held-out-b, ...: sets written afterwards and "
-            "never tuned to, each a fresh set written after the work on the one before.",
+            "dev: the questions the work was tuned on; held-out, held-out-b, ...: sets written later, each before "
+            "a round of work that did not tune to it (the newest is the blind one; older ones were later used "
+            "for error analysis, see the README).",
             "", format_split_table(reports, answers), "",
         ]  # fmt: skip
     full = next((r for r in reports if r.system == FULL_SYSTEM), None)
