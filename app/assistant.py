@@ -73,9 +73,9 @@ class Assistant:
     def _outside(self, info: QueryInfo, gemeenten: Sequence[str]) -> str:
         """Why the question is about no gemeente of the index: it names only gemeenten that are not in it,
         or only ones without documents of their own; "" when it is not."""
-        own = self.searcher.own_gemeenten
         if gemeenten:
             return ""
+        own = self.searcher.own_gemeenten
         if info.unknown_gemeenten and not info.gemeenten:
             return f"{', '.join(info.unknown_gemeenten)} staat niet in de documenten (wel: {', '.join(own)})."
         if info.gemeenten and not any(g in own for g in info.gemeenten):
