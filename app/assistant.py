@@ -140,8 +140,8 @@ class Assistant:
 
     def _compare(self, question: str, result: SearchResult, order: Sequence[str]) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""
+        # the question's own kind: a "hoe" or "waarom" comparison asks for a sentence per gemeente, not a list
         concepts, kind = self._concepts(question), question_type(question)
-        kind = "list" if kind == "lookup" else kind  # comparisons are mostly about sets: priorities, themes
         lines: list[str] = []
         citations: dict[str, Citation] = {}
         for gemeente in order:
