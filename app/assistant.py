@@ -163,7 +163,7 @@ class Assistant:
         (a question naming gemeenten and a topic may ask about their joint project)."""
         if question_type(question) in VALUE_KINDS:
             return False
-        if comparison_cue(question):
+        if comparison_cue(question, len(info.gemeenten) + len(info.unknown_gemeenten)):
             return bool(PRIORITY_CUES.search(question) or self.comparer.taxonomy.named(question))
         return info.comparison and len(info.gemeenten) >= 2 and bool(PRIORITY_CUES.search(question))
 

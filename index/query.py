@@ -8,9 +8,21 @@ from dataclasses import dataclass, field
 
 from ingest.gazetteer import load_gazetteer
 
+#: Cues that always set gemeenten side by side ("welke gemeenten", "per gemeente").
 COMPARISON_CUES = re.compile(
-    r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|gemeen|welke gemeenten|elke gemeente|per gemeente|alle gemeenten"
-    r"|beide gemeenten|gemeenten onderling|ten opzichte van)\b",
+    r"\b(?:welke gemeenten|elke gemeente|iedere gemeente|per gemeente|alle gemeenten|beide gemeenten"
+    r"|gemeenten onderling)\b",
+    re.I,
+)
+#: Cues that compare anything ("het verschil tussen preventie en repressie", "de vergelijkingsronde van de
+#: benchmark"): a comparison of gemeenten only when the question names several or speaks of gemeenten.
+_COMPARING_WORDS = re.compile(r"\b(?:vergelijk\w*|verschil\w*|overeenkomst\w*|gemeen|ten opzichte van)\b", re.I)
+_GEMEENTEN = re.compile(r"\b(?:gemeenten|gemeentes)\b", re.I)
+#: "Welke gemeenten werken samen in / vallen onder / nemen deel aan ...": asks for the members that one
+#: passage names, not for a comparison of the gemeenten in the index.
+_MEMBERSHIP = re.compile(
+    r"\b(?:samen\w*|gezamenlijk\w*|deelne\w*|deel aan|nemen deel|neemt deel|aangesloten|vallen onder|valt onder"
+    r"|behoren tot|horen bij|maken deel uit|betrokken|verenigd|aangehaakt|lid)\b",
     re.I,
 )
 #: Questions about priorities or themes ("speerpunten", "waar ligt de focus").
@@ -19,6 +31,7 @@ PRIORITY_CUES = re.compile(
     re.I,
 )
 _WHICH_GEMEENTE = re.compile(r"\bwelke gemeente\b", re.I)
+_WHICH_GEMEENTEN = re.compile(r"\bwelke (?:\w+ )?gemeenten\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:meer|meest\w*|minder|minst\w*|vaker|vaakst\w*|hoger|hoogst\w*|lager|laagst\w*|groter|grootst\w*"
     r"|kleiner|kleinst\w*|beter|best\w*|slechter|slechtst\w*)\b",
@@ -26,11 +39,14 @@ _COMPARATIVE = re.compile(
 )
 
 
-def comparison_cue(query: str) -> bool:
-    """Does the question compare gemeenten ("vergelijk", "welke gemeenten")? "Welke gemeente" alone
-    asks for one name a document gives ("welke gemeente is penvoerder"), unless it asks who does
-    more or most, or which gemeente has a priority."""
+def comparison_cue(query: str, named: int = 0) -> bool:
+    """Does the question compare gemeenten ("welke gemeenten", "per gemeente", or "vergelijk" / "verschil"
+    with several gemeenten named (``named``) or spoken of)? "Welke gemeente" alone asks for one name a
+    document gives ("welke gemeente is penvoerder"), unless it asks who does more or most, or which gemeente
+    has a priority; "welke gemeenten werken samen in ..." asks for the members a passage names."""
     if COMPARISON_CUES.search(query):
+        return not (_WHICH_GEMEENTEN.search(query) and _MEMBERSHIP.search(query) and not PRIORITY_CUES.search(query))
+    if _COMPARING_WORDS.search(query) and (named >= 2 or _GEMEENTEN.search(query)):
         return True
     return bool(_WHICH_GEMEENTE.search(query) and (_COMPARATIVE.search(query) or PRIORITY_CUES.search(query)))
 
@@ -69,6 +85,6 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     unknown = tuple(g for g in named if g not in corpus_gemeenten)
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
     several = len(known) + len(unknown) >= 2 and not JOINT_CUES.search(query)
-    comparison = several or comparison_cue(query)
+    comparison = several or comparison_cue(query, len(known) + len(unknown))
     doc_types = tuple(dict.fromkeys(t for cue, types in DOC_TYPE_CUES if cue.search(query) for t in types))
     return QueryInfo(known, unknown, years, comparison, doc_types=doc_types)

@@ -204,6 +204,22 @@ def test_which_gemeente_asks_for_a_name_unless_it_compares(assistant: Assistant)
     assert not answer.abstained and not re.match(r"^\w+:", answer.answer)  # one answer, not per gemeente
 
 
+def test_comparing_words_compare_gemeenten_only_when_gemeenten_are_compared(assistant: Assistant) -> None:
+    known = assistant.searcher.gemeenten
+    # "verschil" and "vergelijk" compare anything: gemeenten only when several are named or spoken of
+    assert not understand_query("Wat is het verschil tussen preventie en repressie?", known).comparison
+    assert not understand_query("Welke vergelijkingsronde van de benchmark was die van 2015?", known).comparison
+    assert understand_query("Wat is het verschil tussen Losser en Hengelo bij jeugdoverlast?", known).comparison
+    assert understand_query("Vergelijk de aanpak van woninginbraak tussen de gemeenten.", known).comparison
+    # which gemeenten belong to a team or work together: one passage names them, no line per gemeente
+    members = "Welke gemeenten vallen onder het basisteam Noord-Oost?"
+    assert not understand_query(members, known).comparison
+    assert understand_query("Welke gemeenten hebben een intern meldpunt?", known).comparison
+    answer = assistant.ask(members)
+    assert not answer.abstained and not re.match(r"^\w+:", answer.answer)
+    assert "Tubbergen" in answer.answer  # the members as the passage lists them
+
+
 def test_a_gemeente_only_mentioned_in_another_gemeentes_document_is_not_answered_for(assistant: Assistant) -> None:
     # Oldenzaal is one of the four gemeenten of Losser's council proposal, but has no document of its own
     assert "Oldenzaal" in assistant.searcher.gemeenten and "Oldenzaal" not in assistant.searcher.own_gemeenten
