@@ -29,7 +29,7 @@ MAX_LIST_ITEMS = 10
 SHORT_INTRO = 60  # characters: a list introduction this short leans on the sentence before it
 #: A passage after the first is cited only when, with its document title and section, it names this share
 #: of the question's weight: it is about the question, not just sharing a word with it.
-FURTHER_PASSAGE_SHARE = 0.35
+FURTHER_PASSAGE_SHARE = 0.45  # 0.35 → 0.45: citation precision +0.02 (+0.05 on held-out-c, blind to it)
 ANSWER_WEIGHT = 1.0  # in rank_by_answer: the best unit's score against the search rank prior 1/(1+i)
 MIN_RELATIVE = 0.65  # units scoring below this share of the best unit are left out
 CONTEXT_SHARE = 0.5  # a concept named only around a unit (passage, section, title, period) counts this share
