@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import prompts
 from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
-from app.extractive import VALUE_KINDS, Unit, asked_count, has_value, question_type, select_units
+from app.extractive import VALUE_KINDS, Unit, asked_count, continue_lists, has_value, question_type, select_units
 from app.llm import generate_answer
 from app.ranking import question_concepts
 from index.analyzer import Concept
@@ -110,6 +110,7 @@ class Assistant:
         kind = question_type(question)
         concepts, count = self._concepts(question), asked_count(question)
         units = select_units(hits, concepts, self.analyzer.terms, kind, count=count)
+        units, hits = continue_lists(units, hits, self.searcher.next_chunk)
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)
         answer = compose(question, Draft(hits, units), result.hits)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from index.analyzer import Concept
 from index.search import Hit
 from ingest.gazetteer import load_gazetteer
+from ingest.records import Chunk
 from ingest.structure import parse_heading
 
 ANSWER_BUDGET = 1000  # characters of selected text (what a reader takes in; the eval scores the first 1,000)
@@ -192,10 +193,11 @@ def _numbered_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
     return heads if len(heads) >= 2 else []
 
 
-def _list_end(text: str, intro_end: int) -> tuple[int, int]:
-    """End of the bullet or numbered lines right after an introducing sentence, and their number."""
+def _list_end(text: str, intro_end: int, most: int = MAX_LIST_ITEMS) -> tuple[int, int]:
+    """End of the bullet or numbered lines right after an introducing sentence (at most ``most``), and
+    their number."""
     end, pos, items = intro_end, intro_end, 0
-    while pos < len(text) and items < MAX_LIST_ITEMS:
+    while pos < len(text) and items < most:
         nl = text.find("\n", pos)
         line_start = nl + 1 if nl >= 0 else len(text)
         line_end = text.find("\n", line_start)
@@ -361,6 +363,50 @@ def select_units(
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
     return with_next_sentences(chosen, hits, budget)  # most relevant first
+
+
+def continue_lists(
+    units: Sequence[Unit], hits: Sequence[Hit], next_of: Callable[[Chunk], Chunk | None], budget: int = ANSWER_BUDGET
+) -> tuple[list[Unit], list[Hit]]:
+    """A list that runs to the end of its passage goes on in the next passage of its document: the items
+    there follow it (as a unit of that passage, cited with it; a numbered list only when the numbers go on).
+    Units after a continued list give way when the answer would outgrow ``budget``."""
+    hits, out = list(hits), []
+    for unit in units:
+        out.append(unit)
+        chunk = hits[unit.hit_index].chunk
+        cut_short = unit.is_list and unit.items < MAX_LIST_ITEMS and not chunk.text[unit.end :].strip()
+        following = next_of(chunk) if cut_short else None
+        used = sum(len(u.text) for u in out)  # the answer up to this list: what follows it may give way
+        if following is None or used >= budget:
+            continue
+        end, items = _list_end("\n" + following.text, 0, MAX_LIST_ITEMS - unit.items)
+        last = _ITEM.findall(unit.text)[-1:] or [""]
+        first = _ITEM.match(following.text)
+        numbered = last[0][:1].isdigit()
+        if not items or not first or numbered != first.group()[:1].isdigit():
+            continue
+        if numbered and int(re.sub(r"\D", "", first.group())) != int(re.sub(r"\D", "", last[0])) + 1:
+            continue  # "1." after "3.": another list
+        end = _fit(following.text, end - 1, budget - used)
+        if end <= 0:
+            continue
+        index = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == following.chunk_id), None)
+        if index is None:
+            hits.append(Hit(len(hits) + 1, 0.0, following))
+            index = len(hits) - 1
+        out.append(Unit(index, 0, end, following.text[:end], is_list=True, items=items))
+    while sum(len(u.text) for u in out) > budget and len(out) > 1 and not out[-1].is_list:
+        out.pop()  # what the continued lists pushed out
+    return out, hits
+
+
+def _fit(text: str, end: int, room: int) -> int:
+    """``end``, or the end of the last whole line of ``text[:end]`` within ``room`` characters."""
+    if end <= room:
+        return end
+    cut = text.rfind("\n", 0, room + 1)
+    return cut if cut > 0 else 0
 
 
 def with_next_sentences(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> list[Unit]:

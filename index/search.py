@@ -7,6 +7,7 @@ vectors, embedder); the steps are :class:`FilterColumns` (filter masks),
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Sequence
@@ -121,7 +122,13 @@ class Searcher:
         self.own_gemeenten = sorted({c.municipalities[0] for c in self.chunks if c.municipalities})
         self.filter_columns = FilterColumns(self.chunks)
         self._texts = [c.text for c in self.chunks]
+        ordered = sorted(self.chunks, key=lambda c: (c.doc_id, c.char_start))
+        self._next = {a.chunk_id: b for a, b in itertools.pairwise(ordered) if a.doc_id == b.doc_id}
         self.themes = ThemeIndex.load(folder, self.chunks, load_taxonomy())
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The passage that follows ``chunk`` in its (sub-)document, if any."""
+        return self._next.get(chunk.chunk_id)
 
     def search(self, query: str, *, top_k: int = 10, filters: Filters = Filters()) -> SearchResult:
         """Ranked passages for a query; gemeenten named in it filter (or, for a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from app import extractive
@@ -243,3 +245,31 @@ def test_a_heading_alone_is_no_answer(analyzer: DutchAnalyzer) -> None:
     # a table row with the value asked for still counts
     row = hit("Diefstal uit woning Politie 44 49 45\n")
     assert best_unit(analyzer, [row], "Hoeveel woninginbraken registreerde de politie?").text.startswith("Diefstal")
+
+
+def after(following: Chunk) -> Callable[[Chunk], Chunk | None]:
+    """A next-passage lookup in which ``following`` comes after the passage "c0"."""
+    return lambda chunk: following if chunk.chunk_id == "c0" else None
+
+
+def test_a_list_cut_off_by_its_passage_goes_on_in_the_next_passage(analyzer: DutchAnalyzer) -> None:
+    first = hit("Er moeten keuzes worden gemaakt. Dit zijn de scenario's:\n• Prioriteren op thema", rank=0)
+    rest = hit("• Prioriteren in tijd\n• Nieuw beleid met meer slagkracht\nDaarna volgt de planning.", rank=7)
+    listed = next(u for u in units_of(0, first) if u.is_list)
+    units, hits = extractive.continue_lists([listed], [first], after(rest.chunk))
+    assert [u.text for u in units] == [listed.text, "• Prioriteren in tijd\n• Nieuw beleid met meer slagkracht"]
+    assert hits[units[1].hit_index].chunk is rest.chunk and units[1].is_list  # cited as its own passage
+    # a list that ends inside its passage, or a next passage that does not go on with items, stays as it is
+    assert extractive.continue_lists([listed], [first], after(hit("Daarna volgt de planning.").chunk))[0] == [listed]
+    closed = hit(first.chunk.text + "\nDe raad kiest.", rank=0)
+    inner = next(u for u in units_of(0, closed) if u.is_list)
+    assert extractive.continue_lists([inner], [closed], after(rest.chunk))[0] == [inner]
+    # a numbered list goes on only with the next number
+    numbered = hit("De doelen zijn:\n1. Minder inbraken\n2. Minder overlast", rank=0)
+    unit = next(u for u in units_of(0, numbered) if u.is_list)
+    assert len(extractive.continue_lists([unit], [numbered], after(hit("3. Meer toezicht").chunk))[0]) == 2
+    assert len(extractive.continue_lists([unit], [numbered], after(hit("1. Een ander lijstje").chunk))[0]) == 1
+    # within the answer budget: what follows the list gives way, the list's own start stays
+    tail = extractive.Unit(0, 0, 10, "x" * 60)
+    units, _ = extractive.continue_lists([listed, tail], [first], after(rest.chunk), budget=len(listed.text) + 30)
+    assert [u.text for u in units] == [listed.text, "• Prioriteren in tijd"]

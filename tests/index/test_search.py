@@ -184,3 +184,16 @@ def test_cli_search_json_and_batch(demo_index: Path) -> None:
     assert [line["query"] for line in lines] == ["jeugd", "Haaksbergse prioriteiten"]
     bad = runner.invoke(main, ["search", "jeugd", "--index", str(demo_index), "--gemeente", "Zwolle"])
     assert bad.exit_code == 2 and "Zwolle" in bad.output and "Traceback" not in bad.output
+
+
+def test_next_chunk_follows_the_document(searcher: Searcher) -> None:
+    chunks = searcher.chunks
+    for chunk in chunks[:50]:
+        following = searcher.next_chunk(chunk)
+        if following is None:  # the last passage of its (sub-)document
+            assert not any(c.doc_id == chunk.doc_id and c.char_start > chunk.char_start for c in chunks)
+            continue
+        assert following.doc_id == chunk.doc_id and following.char_start >= chunk.char_end
+        assert not any(
+            c.doc_id == chunk.doc_id and chunk.char_start < c.char_start < following.char_start for c in chunks
+        )
