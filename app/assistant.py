@@ -179,7 +179,7 @@ class Assistant:
             comparison = self.comparer.compare(topics, names)
             summary = [_status_summary(comparison, citations)] if PRIORITY_CUES.search(question) else []
             concepts = self._concepts(question)
-            lines = [*summary, *(self._theme_line(concepts, comparison, g, citations) for g in names)]
+            lines = [*summary, *(self._theme_line(concepts, comparison, g, citations, result.hits) for g in names)]
             notes: list[str] = []
         else:
             lines, notes = [], []
@@ -195,9 +195,17 @@ class Assistant:
         return answer
 
     def _theme_line(
-        self, concepts: Sequence[Concept], comparison: Comparison, gemeente: str, citations: dict[str, Citation]
+        self,
+        concepts: Sequence[Concept],
+        comparison: Comparison,
+        gemeente: str,
+        citations: dict[str, Citation],
+        hits: Sequence[Hit] = (),
     ) -> str:
-        """What one gemeente's documents say about the asked topic(s): status and the best sentence, cited."""
+        """What one gemeente's documents say about the asked topic(s): status and the best sentence, cited.
+        The sentence comes from the topic's evidence or from the gemeente's own passages the search found
+        (a question about an "intern meldpunt voor ondermijning" is answered by the meldpunt, not by the
+        priority list)."""
         parts = []
         for topic in comparison.topics:
             cell = comparison.cell(gemeente, topic.id)
@@ -206,8 +214,11 @@ class Assistant:
                 continue
             period = cell.period_text()
             kind = "list" if cell.status == "priority" else "lookup"  # a priority list with its introduction
-            units = select_units(cell.evidence, concepts, self.analyzer.terms, kind, budget=400)
-            support = " ".join(f"{unit_text(u)} [{cite(citations, cell.evidence[u.hit_index])}]" for u in units[:1])
+            ids = {h.chunk.chunk_id for h in cell.evidence}
+            found = [h for h in hits if h.chunk.municipalities[0] == gemeente and h.chunk.chunk_id not in ids]
+            candidates = [*cell.evidence, *found]
+            units = select_units(candidates, concepts, self.analyzer.terms, kind, budget=400)
+            support = " ".join(f"{unit_text(u)} [{cite(citations, candidates[u.hit_index])}]" for u in units[:1])
             if not support:
                 support = f"[{cite(citations, cell.evidence[0])}]"
             parts.append(f"{topic.label}: {STATUS_LABELS[cell.status]}{period}. {support}")

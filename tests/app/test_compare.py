@@ -118,3 +118,14 @@ def test_ask_which_gemeenten_have_a_theme_as_priority(demo_index: Path) -> None:
     first = answer.answer.splitlines()[0]
     assert re.search(r"prioriteit: Haaksbergen \[\d+\];", first)
     assert not answer.abstained and answer.citations
+
+
+def test_a_theme_comparison_answers_what_was_asked_about_the_theme(demo_index: Path) -> None:
+    # the theme (ondermijning) gives each gemeente's status; the sentence shown answers the question's
+    # own subject (an internal reporting point), from the gemeente's passages the search found
+    answer = Assistant(Searcher(demo_index)).ask("Welke gemeenten hebben een intern meldpunt voor ondermijning?")
+    line = next(line for line in answer.answer.splitlines() if line.startswith("Haaksbergen"))
+    assert "prioriteit" in line and "meldpunt" in line.split("prioriteit", 1)[1]
+    cited = {c.n: c.hit.chunk for c in answer.citations}
+    marker = int(re.findall(r"\[(\d+)\]", line)[-1])
+    assert "meldpunt" in cited[marker].text and cited[marker].municipalities[0] == "Haaksbergen"
