@@ -40,7 +40,7 @@ COUNT_BONUS = 0.25  # a list with as many items as the question asks for
 _TYPES = (
     ("money", r"\bwelke? \w*(?:bedrag|budget)\b|\bhoeveel (?:geld|euro)\b|\bwat kost\b|\bwat kosten\b|\bhoe duur\b"),
     ("numeric", r"\bhoeveel\b|\bwelk(?:e)? (?:percentage|aantal|aandeel)\b|\bhoe (?:groot|hoog|veel)\b"
-                r"|\bwelk deel van\b"),
+                r"|\bwelk deel van\b(?! het jaar)"),  # "welk deel van het jaar" asks when
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
     ("day", r"\bwelke datum\b|\bop welke dag\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
@@ -362,7 +362,7 @@ def select_units(
         chosen.append(unit)
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)
-    return with_next_sentences(chosen, hits, budget)  # most relevant first
+    return with_next_sentences(with_referents(chosen, hits, budget), hits, budget)  # most relevant first
 
 
 def continue_lists(
@@ -407,6 +407,35 @@ def _fit(text: str, end: int, room: int) -> int:
         return end
     cut = text.rfind("\n", 0, room + 1)
     return cut if cut > 0 else 0
+
+
+#: A sentence that opens by pointing back ("In deze kast ...", "Dit betekent ...", "Daarom ..."): what it is
+#: about stands in the sentence before it.
+_REFERS_BACK = re.compile(
+    r"^\W*(?:(?:in|op|met|voor|bij|door|van|uit|na|naast|ook) )?(?:deze|dit|dat|die|dergelijke|zulke|zo'n"
+    r"|daar(?!na\b)\w*|hier(?!onder\b|na\b)\w*)\b",
+    re.I,
+)
+
+
+def with_referents(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> list[Unit]:
+    """Each chosen sentence (not list) that opens by pointing back, with the sentence before it in its
+    passage, while the budget allows and no other chosen unit holds that sentence."""
+    used = sum(len(u.text) for u in units)
+    out = []
+    for unit in units:
+        chunk = hits[unit.hit_index].chunk
+        spans = [tuple(span) for span in chunk.sentences]
+        before = next(((a, b) for a, b in reversed(spans) if b <= unit.start), None)
+        if before is not None and not unit.is_list and _REFERS_BACK.match(unit.text):
+            text = chunk.text[before[0] : before[1]].strip()
+            free = not any(v is not unit and v.hit_index == unit.hit_index and v.start < before[1] and before[0] < v.end
+                           for v in units)  # fmt: skip
+            if text and not _ITEM.match(text) and free and used + unit.start - before[0] <= budget:
+                used += unit.start - before[0]
+                unit = replace(unit, start=before[0], text=chunk.text[before[0] : unit.end])
+        out.append(unit)
+    return out
 
 
 def with_next_sentences(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> list[Unit]:

@@ -56,6 +56,7 @@ def best_unit(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> extrac
         ("In welk jaar is de monitor gehouden?", True),
         ("Welke taak neemt het Veiligheidshuis op zich wanneer een zorgcasus overgaat in straf?", False),
         ("Wat doet de gemeente wanneer er overlast is?", False),
+        ("Vanaf welk jaar en in welk deel van het jaar stelt het college het plan vast?", True),  # not a share
     ],
 )
 def test_question_type_reads_wanneer_only_as_a_question_word(question: str, is_date: bool) -> None:
@@ -273,3 +274,17 @@ def test_a_list_cut_off_by_its_passage_goes_on_in_the_next_passage(analyzer: Dut
     tail = extractive.Unit(0, 0, 10, "x" * 60)
     units, _ = extractive.continue_lists([listed, tail], [first], after(rest.chunk), budget=len(listed.text) + 30)
     assert [u.text for u in units] == [listed.text, "• Prioriteren in tijd"]
+
+
+def test_a_sentence_that_points_back_brings_the_sentence_before_it(analyzer: DutchAnalyzer) -> None:
+    text = "Het RIEC richt een online apothekerskast in. In deze kast staat alle informatie op één plek."
+    passage = hit(text, rank=0)
+    pointing = extractive.Unit(0, 44, len(text), text[44:])
+    assert extractive.with_referents([pointing], [passage], budget=1000)[0].text == text
+    assert extractive.with_referents([pointing], [passage], budget=60)[0] == pointing  # beyond the budget
+    plain = hit("Het RIEC richt een kast in. Alle informatie staat op één plek.", rank=0)
+    alone = extractive.Unit(0, 28, len(plain.chunk.text), plain.chunk.text[28:])
+    assert extractive.with_referents([alone], [plain], budget=1000)[0] == alone  # says what it is about
+    # the answer as selected: the named thing comes along with the sentence that answers
+    units = select(analyzer, [passage], "Waar staat alle informatie op één plek?")
+    assert "apothekerskast" in units[0].text
