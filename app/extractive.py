@@ -429,13 +429,18 @@ def with_referents(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> l
         before = next(((a, b) for a, b in reversed(spans) if b <= unit.start), None)
         if before is not None and not unit.is_list and _REFERS_BACK.match(unit.text):
             text = chunk.text[before[0] : before[1]].strip()
-            free = not any(v is not unit and v.hit_index == unit.hit_index and v.start < before[1] and before[0] < v.end
-                           for v in units)  # fmt: skip
+            free = _free(before, unit, units)
             if text and not _ITEM.match(text) and free and used + unit.start - before[0] <= budget:
                 used += unit.start - before[0]
                 unit = replace(unit, start=before[0], text=chunk.text[before[0] : unit.end])
         out.append(unit)
     return out
+
+
+def _free(span: tuple[int, int], unit: Unit, units: Sequence[Unit]) -> bool:
+    """Does no chosen unit other than ``unit`` hold any of ``span`` in ``unit``'s passage?"""
+    return not any(v is not unit and v.hit_index == unit.hit_index and v.start < span[1] and span[0] < v.end
+                   for v in units)  # fmt: skip
 
 
 def with_next_sentences(units: Sequence[Unit], hits: Sequence[Hit], budget: int) -> list[Unit]:
@@ -452,8 +457,7 @@ def with_next_sentences(units: Sequence[Unit], hits: Sequence[Hit], budget: int)
             text = chunk.text[after[0] : after[1]].strip()
             sentence = (text.endswith((".", "!", "?", ";")) or len(text) >= 80) and not text.endswith(":")
             sentence = sentence and not _ITEM.match(text)  # a list item belongs to its list
-            free = not any(v is not unit and v.hit_index == unit.hit_index and v.start < after[1] and after[0] < v.end
-                           for v in units)  # fmt: skip
+            free = _free(after, unit, units)
             if sentence and free and used + after[1] - unit.end <= budget:
                 used += after[1] - unit.end
                 unit = replace(unit, end=after[1], text=chunk.text[unit.start : after[1]])
