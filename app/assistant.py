@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 import prompts
 from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
-from app.extractive import VALUE_KINDS, Unit, asked_count, continue_lists, has_value, question_type, select_units
+from app.extractive import (
+    ANSWER_BUDGET,
+    VALUE_KINDS,
+    Unit,
+    asked_count,
+    continue_lists,
+    has_value,
+    question_type,
+    select_units,
+)
 from app.llm import generate_answer
 from app.ranking import question_concepts
 from index.analyzer import Concept
@@ -30,6 +39,8 @@ if TYPE_CHECKING:
 
 TOP_K = 8
 RELATED = 3
+#: Characters per gemeente in a comparison: the answer's budget shared, less room for the labels.
+MIN_COMPARE_BUDGET = 250
 _CURRENT = re.compile(r"\b(?:huidig\w*|nu|actueel|actuele|momenteel|nieuw\w*|recent\w*|komende|straks)\b", re.I)
 _OLDER = re.compile(r"\b(?:oud\w*|vorig\w*|eerder\w*|vroeger\w*)\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -145,9 +156,10 @@ class Assistant:
         concepts, kind = self._concepts(question), question_type(question)
         lines: list[str] = []
         citations: dict[str, Citation] = {}
+        budget = max(MIN_COMPARE_BUDGET, (ANSWER_BUDGET - 100) // len(order))
         for gemeente in order:
             own = [h for h in result.hits if h.chunk.municipalities[0] == gemeente]
-            units = select_units(own, concepts, self.analyzer.terms, kind, budget=350)
+            units = select_units(own, concepts, self.analyzer.terms, kind, budget=budget)
             if not units:
                 lines.append(f"{gemeente}: {prompts.cannot_answer()}")
                 continue

@@ -67,6 +67,8 @@ _NO_VALUE = re.compile(
 )
 _NUMBER = re.compile(
     r"€\s?\d|\d[\d.,]*\s?(?:%|procent|euro|fte|uur|keer|meldingen|inwoners)|\b\d+[.,]\d+\b|\b\d{1,3}\b"
+    # "één" written with accents is the numeral, not the article ("één concreet geval")
+    r"|\b[eé]én\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: A legal basis: an article number, or a law by name ("Politiewet", "Wet Bibob", "Gemeentewet").

@@ -45,6 +45,7 @@ QUESTION_WORDS = frozenset(
         "beschrijf",
         "vertel",
         "sinds",
+        "volgens",  # "volgens het IVP" names the source, not the topic (and stems like "volgen")
         # comparison operators ("wat hebben X en Y gemeen", "vergelijk ..."): "gemeen" would also meet
         # "gemeente", which stems alike
         "gemeen",

@@ -179,6 +179,8 @@ def test_a_further_passage_must_be_about_the_question(analyzer: DutchAnalyzer, m
         ("Zie hoofdstuk 2 en bijlage 3 voor de aanpak.", "numeric", False),
         ("Er zijn 181 inwoners ondervraagd.", "numeric", True),
         ("De Top 50 van veelplegers.", "numeric", True),
+        ("Hengelo kent op dit moment één concreet geval.", "numeric", True),  # the numeral, with accents
+        ("Er is een concreet geval bekend.", "numeric", False),  # the article
         ("De bijdrage aan het platform is € 2.855,--.", "money", True),
         ("Het restant is 4.883,-- voor projecten.", "money", True),
         ("Voor de verlenging is geen budget nodig.", "money", True),  # that there is none answers it too

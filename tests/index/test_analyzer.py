@@ -102,6 +102,13 @@ def test_how_adverbs_are_question_words(analyzer: DutchAnalyzer) -> None:
     assert all(analyzer.stem("lang") not in c.full for c in concepts)
 
 
+def test_volgens_names_a_source_not_a_topic(analyzer: DutchAnalyzer) -> None:
+    """ "volgens het IVP" says where the answer stands; its stem is that of "volgen" (to follow), which as a
+    topic would favour every sentence about monitoring."""
+    assert analyzer.stem("volgen") not in analyzer.query_terms("Wat is volgens het IVP het grootste risico?")
+    assert analyzer.stem("volgen") in analyzer.query_terms("Hoe wil de gemeente de jongeren volgen?")
+
+
 def test_comparison_operators_are_no_topic(analyzer: DutchAnalyzer) -> None:
     """ "gemeen" (as in "wat hebben ze gemeen") stems like "gemeente": as a topic it would favour every
     passage naming a gemeente."""
