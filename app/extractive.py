@@ -149,6 +149,7 @@ class Unit:
     is_list: bool = False
     intro: int = 0  # for a list: length of its introduction in ``text``
     items: int = 0  # for a list: how many items it holds
+    heads: bool = False  # for a list: items with a description each, shown by their heads
 
 
 def units_of(hit_index: int, hit: Hit) -> list[Unit]:
@@ -159,16 +160,21 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
     lists = []
     for k, (s, e) in enumerate(spans):
+        if lists and lists[-1].heads and s < lists[-1].end:
+            continue  # a description inside a described list introduces no list of its own
         end, items = _list_end(text, e) if text[s:e].rstrip().endswith(":") else (e, 0)
-        heads = _numbered_heads(text, e) if items <= 1 else []
+        heads = described_heads(text, e) if items <= 1 else []
         if end > e or heads:
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
             body = text[s:end]
-            if heads:  # items with a description each: the list is their first lines
+            if not heads and _labelled(lines := text[e:end].strip().splitlines()):
+                body = text[s:e] + "".join("\n" + item_head(line) for line in lines)
+                heads = [(e, end)]
+            elif heads:  # items with a description each: the list is their first lines, shortened to the head
                 end, items = heads[-1][1], len(heads)
-                body = text[s:e] + "".join("\n" + text[a:b].strip() for a, b in heads)
-            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items))
+                body = text[s:e] + "".join("\n" + item_head(text[a:b]) for a, b in heads)
+            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items, heads=bool(heads)))
     # an introduction never stands without the list it announces
     units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
     return units + lists
@@ -180,19 +186,66 @@ _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
 _NUMBER_ITEM = re.compile(r"^(\d{1,2})[.)]\s+\S.*$", re.M)
 
 
-def _numbered_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
-    """The item lines of a numbered list whose items each carry a description ("1. Samenwerking" then
-    a paragraph, "2. Informatiepositie" then a paragraph …): spans of the lines numbered 1, 2, 3 … in
-    order after the introduction, or nothing when fewer than two follow each other."""
+def _labelled(items: Sequence[str]) -> bool:
+    """Are list items all labelled paragraphs ("1. Mensenhandel: Het doel is om …", each long, its label
+    before a colon)? Then the labels are the list."""
+    return len(items) >= 2 and all(len(x) > LONG_ITEM and 0 < x.find(": ") < MAX_LABEL for x in items)
+
+
+LONG_ITEM = 120
+MAX_LABEL = 80
+
+
+def described_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
+    """The item lines of a list whose items each carry a description: numbered ("1. Samenwerking" then a
+    paragraph, "2. Informatiepositie" then a paragraph …, the numbers in order) or bulleted ("• Participatie"
+    then a paragraph, "• Transparantie" …, at least one description between two items). Spans of the item
+    lines after the introduction, or nothing when fewer than two follow; the first item must follow the
+    introduction directly."""
     rest = text[intro_end:]
-    if not _NUMBER_ITEM.match(text, intro_end + len(rest) - len(rest.lstrip())):
-        return []  # the first item must follow the introduction directly
-    heads: list[tuple[int, int]] = []
-    for m in _NUMBER_ITEM.finditer(text, intro_end):
-        if int(m.group(1)) != len(heads) + 1 or len(heads) >= MAX_LIST_ITEMS:
-            break
-        heads.append((m.start(), m.end()))
-    return heads if len(heads) >= 2 else []
+    first = intro_end + len(rest) - len(rest.lstrip())
+    if _NUMBER_ITEM.match(text, first):
+        heads: list[tuple[int, int]] = []
+        for m in _NUMBER_ITEM.finditer(text, intro_end):
+            if int(m.group(1)) != len(heads) + 1 or len(heads) >= MAX_LIST_ITEMS:
+                break
+            heads.append((m.start(), m.end()))
+        return heads if len(heads) >= 2 else []
+    if not text.startswith("• ", first):
+        return []
+    heads, described, pos = [], False, first
+    while pos < len(text) and len(heads) < MAX_LIST_ITEMS:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line.startswith("• "):
+            heads.append((pos, end))
+        elif line.endswith(":") or is_heading(Unit(0, pos, end, line)):
+            break  # the next introduction or a heading: the list is over
+        elif line:
+            described = True
+        pos = end + 1
+    return heads if len(heads) >= 2 and described else []
+
+
+#: Where the head of a described item ends: its colon ("1. Mensenhandel: Het doel is …"), its first
+#: sentence, or a sentence run on without a full stop ("• Flexibiliteit Aangezien veiligheidsvraagstukken …",
+#: a heading that text extraction joined to its paragraph).
+_HEAD_END = re.compile(
+    r":\s|\.\s+(?=[A-Z])|(?<=[a-zë])\s+(?=(?:De|Het|Een|Dit|Deze|Dat|Die|Als|Aangezien|Omdat|Door|Om|Met|Bij|In|Op"
+    r"|Voor|We|Wij|Er|Zo|Ook|Daarbij|Daarnaast|Hierbij|Wanneer|Indien|Binnen|Vanuit|Naast)\s)"
+)
+
+
+def item_head(line: str) -> str:
+    """The head of one described item line ("1. Mensenhandel: Het doel is …" → "1. Mensenhandel"): up to its
+    colon, first sentence or run-on sentence."""
+    line = line.strip()
+    marker = _ITEM.match(line)
+    start = marker.end() if marker else 0
+    if m := _HEAD_END.search(line, start):
+        line = line[: m.start()]
+    return line
 
 
 def _list_end(text: str, intro_end: int, most: int = MAX_LIST_ITEMS) -> tuple[int, int]:
@@ -377,30 +430,75 @@ def continue_lists(
     for unit in units:
         out.append(unit)
         chunk = hits[unit.hit_index].chunk
-        cut_short = unit.is_list and unit.items < MAX_LIST_ITEMS and not chunk.text[unit.end :].strip()
+        after = chunk.text[unit.end :]
+        more_after = _describes(after) if unit.heads else bool(after.strip())
+        cut_short = unit.is_list and unit.items < MAX_LIST_ITEMS and not more_after
         following = next_of(chunk) if cut_short else None
         used = sum(len(u.text) for u in out)  # the answer up to this list: what follows it may give way
         if following is None or used >= budget:
             continue
-        end, items = _list_end("\n" + following.text, 0, MAX_LIST_ITEMS - unit.items)
         last = _ITEM.findall(unit.text)[-1:] or [""]
-        first = _ITEM.match(following.text)
-        numbered = last[0][:1].isdigit()
-        if not items or not first or numbered != first.group()[:1].isdigit():
-            continue
-        if numbered and int(re.sub(r"\D", "", first.group())) != int(re.sub(r"\D", "", last[0])) + 1:
-            continue  # "1." after "3.": another list
-        end = _fit(following.text, end - 1, budget - used)
-        if end <= 0:
+        if unit.heads:
+            more = _continued_heads(following, last[0], MAX_LIST_ITEMS - unit.items, budget - used)
+        else:
+            more = _continued_items(following, last[0], MAX_LIST_ITEMS - unit.items, budget - used)
+        if more is None:
             continue
         index = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == following.chunk_id), None)
         if index is None:
             hits.append(Hit(len(hits) + 1, 0.0, following))
             index = len(hits) - 1
-        out.append(Unit(index, 0, end, following.text[:end], is_list=True, items=items))
+        out.append(replace(more, hit_index=index))
     while sum(len(u.text) for u in out) > budget and len(out) > 1 and not out[-1].is_list:
         out.pop()  # what the continued lists pushed out
     return out, hits
+
+
+def _continued_items(following: Chunk, last: str, most: int, room: int) -> Unit | None:
+    """The item lines that open ``following`` and go on from the list item ``last`` ("• …" after "• …",
+    "4." after "3."), within ``room`` characters; None when none do."""
+    end, items = _list_end("\n" + following.text, 0, most)
+    first = _ITEM.match(following.text)
+    numbered = last[:1].isdigit()
+    if not items or not first or numbered != first.group()[:1].isdigit():
+        return None
+    if numbered and int(re.sub(r"\D", "", first.group())) != int(re.sub(r"\D", "", last)) + 1:
+        return None  # "1." after "3.": another list
+    end = _fit(following.text, end - 1, room)
+    return Unit(0, 0, end, following.text[:end], is_list=True, items=items) if end > 0 else None
+
+
+def _continued_heads(following: Chunk, last: str, most: int, room: int) -> Unit | None:
+    """The items of a described list that go on in ``following`` (after the rest of the description of
+    item ``last``), shown by their heads within ``room`` characters; None when none go on."""
+    text = following.text
+    numbered = last[:1].isdigit()
+    expected = int(re.sub(r"\D", "", last)) + 1 if numbered else 0
+    heads: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(text) and len(heads) < most:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        item = _ITEM.match(line)
+        if item and item.group()[:1].isdigit() == numbered:
+            if numbered and int(re.sub(r"\D", "", item.group())) != expected + len(heads):
+                break  # another list
+            heads.append((pos, end))
+        elif item or (line and (line.endswith(":") or is_heading(Unit(0, pos, end, line)))):
+            break
+        pos = end + 1
+    body = ""
+    while heads and len(body := "\n".join(item_head(text[a:b]) for a, b in heads)) > room:
+        heads.pop()
+    return Unit(0, heads[0][0], heads[-1][1], body, is_list=True, items=len(heads), heads=True) if heads else None
+
+
+def _describes(text: str) -> bool:
+    """Does ``text`` (what follows the last head of a described list in its passage) hold more than that
+    item's description: another item, a heading or a new introduction?"""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return any(_ITEM.match(x) or x.endswith(":") or is_heading(Unit(0, 0, len(x), x)) for x in lines)
 
 
 def _fit(text: str, end: int, room: int) -> int:

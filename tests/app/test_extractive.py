@@ -233,6 +233,69 @@ def test_a_numbered_list_with_a_description_per_item_answers_with_its_item_lines
     assert not any(u.is_list for u in units_of(0, hit("Dit is een zin.\n1. Eerste punt\nNog een zin hier.\n")))
 
 
+def test_a_bulleted_list_with_a_description_per_item_answers_with_its_heads(analyzer: DutchAnalyzer) -> None:
+    text = (
+        "Bij het maken van dit plan hebben we ons laten leiden door enkele kernprincipes.\n"
+        "• Participatie\n"
+        "We zijn het gesprek aangegaan met inwoners, ondernemers en maatschappelijke organisaties.\n"
+        "• Transparantie\n"
+        "Openheid over onze keuzes bevordert het vertrouwen van inwoners en partners.\n"
+        "• Flexibiliteit en aanpassingsvermogen Aangezien vraagstukken veranderen, is een flexibele aanpak nodig.\n"
+    )
+    (unit,) = [u for u in units_of(0, hit(text)) if u.is_list]
+    assert unit.heads and unit.items == 3
+    assert unit.text.splitlines()[1:] == ["• Participatie", "• Transparantie", "• Flexibiliteit en aanpassingsvermogen"]
+    best = best_unit(analyzer, [hit(text)], "Door welke uitgangspunten liet de gemeente zich leiden?")
+    assert best.is_list and "Transparantie" in best.text
+    # bullets without descriptions between them are an ordinary list, read by the list rule (after a colon)
+    plain = "De kernprincipes zijn:\n• Participatie\n• Transparantie\nDaarna volgt de uitvoering."
+    assert [u.heads for u in units_of(0, hit(plain)) if u.is_list] == [False]
+
+
+@pytest.mark.parametrize(
+    ("line", "head"),
+    [
+        ("1. Mensenhandel: Het doel is om mensenhandel aan te pakken.", "1. Mensenhandel"),
+        (
+            "• Informatie- en datagestuurd beleid De veiligheidsanalyse is de basis.",
+            "• Informatie- en datagestuurd beleid",
+        ),
+        ("2. Sterke informatiepositie", "2. Sterke informatiepositie"),
+        ("• Samenwerking met Losser en Dinkelland", "• Samenwerking met Losser en Dinkelland"),  # names are no cut
+        ("• Preventie. Wij zetten in op voorlichting.", "• Preventie"),
+    ],
+)
+def test_the_head_of_a_described_item(line: str, head: str) -> None:
+    assert extractive.item_head(line) == head
+
+
+def test_a_list_of_labelled_paragraphs_answers_with_its_labels(analyzer: DutchAnalyzer) -> None:
+    description = " Het doel is om dit fenomeen over de volle breedte aan te pakken, met preventie, repressie en hulp aan slachtoffers."
+    first = hit(
+        "In de landelijke agenda zijn de volgende beleidsdoelstellingen geformuleerd:\n"
+        f"1. Ondermijning en georganiseerde criminaliteit:{description}\n2. Mensenhandel:{description}",
+        rank=0,
+    )
+    (unit,) = [u for u in units_of(0, first) if u.is_list]
+    assert unit.heads and unit.text.splitlines()[1:] == [
+        "1. Ondermijning en georganiseerde criminaliteit",
+        "2. Mensenhandel",
+    ]
+    # the list goes on in the next passage, by its labels too
+    rest = hit(f"3. Cybercrime:{description}\n4. Intelligence:{description}\nRegio Oost-Nederland", rank=5)
+    units, _ = extractive.continue_lists([unit], [first], after(rest.chunk))
+    assert [u.text for u in units][1] == "3. Cybercrime\n4. Intelligence"
+    # a described list goes on after the rest of its last item's description, and only with the next number
+    described = hit("De uitgangspunten zijn:\n1. Samenwerking\nWe werken samen.\n2. Informatie\nWe delen.", rank=0)
+    (heads,) = [u for u in units_of(0, described) if u.is_list]
+    onward = hit("Zo houden we zicht op de buurt.\n3. Balans tussen preventie en repressie\nDe balans telt.", rank=4)
+    assert [u.text for u in extractive.continue_lists([heads], [described], after(onward.chunk))[0]][1] == (
+        "3. Balans tussen preventie en repressie"
+    )
+    other = hit("1. Een ander lijstje\nMet uitleg.\n2. Nog een punt", rank=4)
+    assert len(extractive.continue_lists([heads], [described], after(other.chunk))[0]) == 1
+
+
 def test_a_heading_alone_is_no_answer(analyzer: DutchAnalyzer) -> None:
     heading = "Inbraakpreventie en woninginbraken"
     text = f"{heading}\nDe gemeente geeft voorlichting over het beveiligen van woningen, samen met de politie.\n"
