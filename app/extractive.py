@@ -158,7 +158,7 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     spans = [tuple(s) for s in hit.chunk.sentences] or [(0, len(text))]
     units = [Unit(hit_index, s, e, text[s:e]) for s, e in spans]
     units += [Unit(hit_index, a[0], b[1], text[a[0] : b[1]]) for a, b in itertools.pairwise(spans)]
-    lists = []
+    lists: list[Unit] = []
     for k, (s, e) in enumerate(spans):
         if lists and lists[-1].heads and s < lists[-1].end:
             continue  # a description inside a described list introduces no list of its own
