@@ -25,6 +25,8 @@ _MEMBERSHIP = re.compile(
     r"|behoren tot|horen bij|maken deel uit|betrokken|verenigd|aangehaakt|lid)\b",
     re.I,
 )
+#: "in plaats van per gemeente", "niet per gemeente": the cue names what the question sets aside.
+_SET_ASIDE = re.compile(r"\b(?:in plaats van|i\.?p\.?v\.?|niet|dan)\s+$", re.I)
 #: Questions about priorities or themes ("speerpunten", "waar ligt de focus").
 PRIORITY_CUES = re.compile(
     r"\b\w*(?:prioriteit|prioriter|speerpunt|zwaartepunt|accent|thema'?s|beleidsthema)\w*|\bfocus\w*",
@@ -44,7 +46,7 @@ def comparison_cue(query: str, named: int = 0) -> bool:
     with several gemeenten named (``named``) or spoken of)? "Welke gemeente" alone asks for one name a
     document gives ("welke gemeente is penvoerder"), unless it asks who does more or most, or which gemeente
     has a priority; "welke gemeenten werken samen in ..." asks for the members a passage names."""
-    if COMPARISON_CUES.search(query):
+    if any(not _SET_ASIDE.search(query, 0, m.start()) for m in COMPARISON_CUES.finditer(query)):
         return not (_WHICH_GEMEENTEN.search(query) and _MEMBERSHIP.search(query) and not PRIORITY_CUES.search(query))
     if _COMPARING_WORDS.search(query) and (named >= 2 or _GEMEENTEN.search(query)):
         return True

@@ -200,6 +200,9 @@ def test_which_gemeente_asks_for_a_name_unless_it_compares(assistant: Assistant)
     assert understand_query("Welke gemeente registreert de meeste woninginbraken?", known).comparison
     assert understand_query("Welke gemeente heeft ondermijning als prioriteit?", known).comparison
     assert understand_query("Welke gemeenten noemen jeugd als speerpunt?", known).comparison
+    # a cue the question sets aside ("in plaats van per gemeente") compares nothing
+    assert understand_query("Wat zijn de prioriteiten per gemeente?", known).comparison
+    assert not understand_query("Waarom een plan voor het basisteam in plaats van per gemeente?", known).comparison
     answer = assistant.ask(lookup)
     assert not answer.abstained and not re.match(r"^\w+:", answer.answer)  # one answer, not per gemeente
 

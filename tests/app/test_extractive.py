@@ -270,7 +270,10 @@ def test_the_head_of_a_described_item(line: str, head: str) -> None:
 
 
 def test_a_list_of_labelled_paragraphs_answers_with_its_labels(analyzer: DutchAnalyzer) -> None:
-    description = " Het doel is om dit fenomeen over de volle breedte aan te pakken, met preventie, repressie en hulp aan slachtoffers."
+    description = (
+        " Het doel is om dit fenomeen over de volle breedte aan te pakken, met preventie, repressie en hulp aan"
+        " slachtoffers."
+    )
     first = hit(
         "In de landelijke agenda zijn de volgende beleidsdoelstellingen geformuleerd:\n"
         f"1. Ondermijning en georganiseerde criminaliteit:{description}\n2. Mensenhandel:{description}",
