@@ -168,13 +168,14 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
             if e - s < SHORT_INTRO and k > 0:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
             body = text[s:end]
-            if not heads and _labelled(lines := text[e:end].strip().splitlines()):
+            labelled = not heads and _labelled(lines := text[e:end].strip().splitlines())
+            if labelled:  # long items with a label each ("1. Mensenhandel: Het doel is …"): the labels
                 body = text[s:e] + "".join("\n" + item_head(line) for line in lines)
-                heads = [(e, end)]
             elif heads:  # items with a description each: the list is their first lines, shortened to the head
                 end, items = heads[-1][1], len(heads)
                 body = text[s:e] + "".join("\n" + item_head(text[a:b]) for a, b in heads)
-            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items, heads=bool(heads)))
+            described = labelled or bool(heads)
+            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items, heads=described))
     # an introduction never stands without the list it announces
     units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
     return units + lists
@@ -186,14 +187,19 @@ _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
 _NUMBER_ITEM = re.compile(r"^(\d{1,2})[.)]\s+\S.*$", re.M)
 
 
+LONG_ITEM = 120  # characters: a list item this long may be a labelled paragraph
+MAX_LABEL = 80  # characters: the most a label before its colon takes
+
+
 def _labelled(items: Sequence[str]) -> bool:
     """Are list items all labelled paragraphs ("1. Mensenhandel: Het doel is om …", each long, its label
     before a colon)? Then the labels are the list."""
     return len(items) >= 2 and all(len(x) > LONG_ITEM and 0 < x.find(": ") < MAX_LABEL for x in items)
 
 
-LONG_ITEM = 120
-MAX_LABEL = 80
+def _closes_list(line: str) -> bool:
+    """Does a (stripped) line end a list of described items: a new introduction or a heading?"""
+    return line.endswith(":") or is_heading(Unit(0, 0, len(line), line))
 
 
 def described_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
@@ -220,7 +226,7 @@ def described_heads(text: str, intro_end: int) -> list[tuple[int, int]]:
         line = text[pos:end].strip()
         if line.startswith("• "):
             heads.append((pos, end))
-        elif line.endswith(":") or is_heading(Unit(0, pos, end, line)):
+        elif line and _closes_list(line):
             break  # the next introduction or a heading: the list is over
         elif line:
             described = True
@@ -485,7 +491,7 @@ def _continued_heads(following: Chunk, last: str, most: int, room: int) -> Unit 
             if numbered and int(re.sub(r"\D", "", item.group())) != expected + len(heads):
                 break  # another list
             heads.append((pos, end))
-        elif item or (line and (line.endswith(":") or is_heading(Unit(0, pos, end, line)))):
+        elif item or (line and _closes_list(line)):
             break
         pos = end + 1
     body = ""
@@ -498,7 +504,7 @@ def _describes(text: str) -> bool:
     """Does ``text`` (what follows the last head of a described list in its passage) hold more than that
     item's description: another item, a heading or a new introduction?"""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return any(_ITEM.match(x) or x.endswith(":") or is_heading(Unit(0, 0, len(x), x)) for x in lines)
+    return any(_ITEM.match(x) or _closes_list(x) for x in lines)
 
 
 def _fit(text: str, end: int, room: int) -> int:
