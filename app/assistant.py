@@ -41,8 +41,15 @@ TOP_K = 8
 RELATED = 3
 #: Characters per gemeente in a comparison: the answer's budget shared, less room for the labels.
 MIN_COMPARE_BUDGET = 250
-_CURRENT = re.compile(r"\b(?:huidig\w*|nu|actueel|actuele|momenteel|nieuw\w*|recent\w*|komende|straks)\b", re.I)
-_OLDER = re.compile(r"\b(?:oud\w*|vorig\w*|eerder\w*|vroeger\w*)\b", re.I)
+# A time word asks for a period only when it qualifies a plan, a policy or a period ("het huidige
+# Losserse veiligheidsbeleid", "de komende vier jaar"), not a thing in it ("een nieuwe
+# samenwerkingsfase", "nieuwe wetgeving", "ouders"); "nu" only as an adverb, not as "now that" after a comma.
+_PLAN = r"(?:\w+\s+){0,2}?\w*(?:plan|plannen|beleid|ivp|nota|programma|agenda|periode|jaar|jaren)\b"
+_CURRENT = re.compile(
+    rf"\b(?:huidige?|nieuwe?|actuele?|recente|lopende|komende)\s+{_PLAN}|\b(?:momenteel|straks)\b|(?<![,;] )\bnu\b",
+    re.I,
+)
+_OLDER = re.compile(rf"\b(?:oude|oudere|oudste|vorige|eerdere|vroegere)\s+{_PLAN}", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 

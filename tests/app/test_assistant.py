@@ -73,6 +73,37 @@ def test_prefer_period_keeps_everything_without_cues(assistant: Assistant) -> No
     assert prefer_period(hits, "Wat staat er over veiligheidsbeleid in Losser?") == (hits, "")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welk bureau begeleidde de gemeenten bij de overgang naar een nieuwe samenwerkingsfase in Losser?",
+        "Wie leidt de crisisbeheersing in Losser, nu de kolom geen eigen directeur heeft?",
+        "Welke rol hebben ouders bij de aanpak van jeugdoverlast in Losser?",
+        "Met welke nieuwe wetgeving houdt het veiligheidsbeleid van Losser rekening?",
+    ],
+)
+def test_time_words_about_something_else_keep_every_period(assistant: Assistant, question: str) -> None:
+    # "nieuwe samenwerkingsfase", "nu de …" (now that), "ouders", "nieuwe wetgeving": no plan is asked for
+    hits = assistant.searcher.search("veiligheidsbeleid Losser", top_k=8).hits
+    assert prefer_period(hits, question) == (hits, "")
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("Wat staat er in het huidige Losserse veiligheidsbeleid over drugs?", "nieuwste"),
+        ("Welke thema's wil Losser de komende vier jaar aanpakken?", "nieuwste"),
+        ("Welke thema's stond in het vorige veiligheidsplan van Losser centraal?", "oudste"),
+        ("Welke prioriteiten had het oudere Losserse IVP?", "oudste"),
+    ],
+)
+def test_time_words_about_a_plan_choose_a_period(assistant: Assistant, question: str, label: str) -> None:
+    hits = assistant.searcher.search("veiligheidsbeleid Losser", top_k=8).hits
+    kept, note = prefer_period(hits, question)
+    assert len({h.chunk.period for h in kept if h.chunk.municipalities[0] == "Losser"}) == 1
+    assert label in note
+
+
 def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
     answer = assistant.ask("Vergelijk het cameratoezicht in Dinkelland en Haaksbergen.")
     lines = answer.answer.splitlines()
