@@ -364,11 +364,14 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
     """Why the best sentences cannot answer, or '' when they can."""
     if not units:
         return "Geen passage gaat over deze vraag."
+    years = _YEAR.findall(question)
+    # a day asked for ("op welke datum"): a year the question names itself ("het plan 2024-2027") is no answer
+    if kind == "day" and not any(has_value(u.text, "day") or set(_YEAR.findall(u.text)) - set(years) for u in units):
+        return "De gevonden passages noemen geen datum bij dit onderwerp."
     kind = "date" if kind == "day" else kind  # a year near the topic may still be all the documents say
     if kind in ("money", "numeric", "date") and not any(has_value(u.text, kind) for u in units):
         asked = {"money": "bedrag", "numeric": "bedrag of aantal", "date": "datum of jaar"}[kind]
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."
-    years = _YEAR.findall(question)
     if len(years) == 1 and not any(years[0] in f"{h.chunk.text} {h.chunk.period}" for h in hits):
         return f"Het jaar {years[0]} komt bij dit onderwerp niet voor."  # one asked year, absent near the topic
     return ""

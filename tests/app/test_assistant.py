@@ -207,6 +207,18 @@ def test_a_money_question_without_an_amount_near_the_topic_abstains(demo_index: 
     assert missing_value("Welk totaalbudget is voor de kolom begroot?", "money", units, []) == ""
 
 
+def test_a_day_question_is_not_answered_by_the_years_it_names_itself() -> None:
+    from app.assistant import missing_value
+    from app.extractive import Unit
+
+    question = "Op welke datum heeft de raad het veiligheidsplan 2024-2027 vastgesteld?"
+    units = [Unit(0, 0, 70, "Voor u ligt het veiligheidsplan 2024 tot en met 2027, vastgesteld door de raad.")]
+    assert "datum" in missing_value(question, "day", units, [])
+    # a day, or a year the question does not name, may answer it
+    assert missing_value(question, "day", [Unit(0, 0, 40, "De raad stelde het plan op 5 maart 2024 vast.")], []) == ""
+    assert missing_value(question, "day", [Unit(0, 0, 40, "De raad stelde het plan in 2023 vast.")], []) == ""
+
+
 def test_a_named_gemeente_without_documents_beside_a_known_one_gets_a_note(assistant: Assistant) -> None:
     answer = assistant.ask("Hoe pakken Losser en Zwolle drugsoverlast aan?")
     assert not answer.abstained
