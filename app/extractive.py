@@ -44,7 +44,7 @@ _TYPES = (
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
     ("day", r"\bwelke datum\b|\bop welke dag\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
-             r"|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b"),
+             r"|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bin welke maand\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
     ("law", r"\bwelke? (?:\w+ )?(?:wets?artikel|artikel|wet|wetsbepaling|regeling)\b|\bop grond van welke\b"
             r"|\bwettelijke (?:basis|grondslag)\b"),

@@ -162,6 +162,7 @@ def test_differences_list_what_only_one_gemeente_has(assistant: Assistant) -> No
         ("Wie zit de stuurgroep voor?", "who"),
         ("Wanneer is het plan vastgesteld?", "date"),
         ("Op welke datum is het plan vastgesteld?", "day"),
+        ("In welke maand worden de thema's geprioriteerd?", "date"),  # not a list of "thema's"
         ("Wat is de looptijd van het IVP?", "period"),
         ("Wie is verantwoordelijk voor het RIEC?", "who"),
         ("Welk extern adviesbureau begeleidde de gemeenten?", "who"),
