@@ -51,6 +51,14 @@ _CURRENT = re.compile(
 )
 _OLDER = re.compile(rf"\b(?:oude|oudere|oudste|vorige|eerdere|vroegere)\s+{_PLAN}", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+#: The question words of a question: more than one ("wanneer …, en hoeveel …") asks for more than one thing.
+_ASKS = re.compile(r"\b(?:hoeveel|welke?|wanneer|waarom|hoe|wie|wat|waar|noem|sinds)\b", re.I)
+_SOURCES = re.compile(r"\bvolgens\b", re.I)
+
+
+def single_ask(question: str) -> bool:
+    """Does ``question`` ask for one thing from one source: one question word, at most one "volgens …"?"""
+    return len(_ASKS.findall(question)) == 1 and len(_SOURCES.findall(question)) <= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +135,8 @@ class Assistant:
         hits, period_note = prefer_period(result.hits, question)
         kind = question_type(question)
         concepts, count = self._concepts(question), asked_count(question)
-        units = select_units(hits, concepts, self.analyzer.terms, kind, count=count)
+        one = kind in VALUE_KINDS and single_ask(question)  # one value asked: one passage gives it
+        units = select_units(hits, concepts, self.analyzer.terms, kind, count=count, one_passage=one)
         units, hits = continue_lists(units, hits, self.searcher.next_chunk)
         if reason := missing_value(question, kind, units, hits):
             return abstain(question, result, reason)

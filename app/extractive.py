@@ -395,10 +395,11 @@ def rank_by_answer(
 
 def select_units(
     hits: Sequence[Hit], concepts: Sequence[Concept], analyze: Callable[[str], list[str]], kind: str,
-    budget: int = ANSWER_BUDGET, count: int | None = None,
+    budget: int = ANSWER_BUDGET, count: int | None = None, one_passage: bool = False,
 ) -> list[Unit]:  # fmt: skip
     """The best non-overlapping units within the budget, most relevant first; ``count`` is the number of
-    things a list question asks for (a list of that many items is more likely its answer)."""
+    things a list question asks for (a list of that many items is more likely its answer); with
+    ``one_passage`` only units of the best unit's passage."""
     scored, weighted, contexts = _score_units(hits, concepts, analyze, kind, count)
     total = sum(c.weight for c in concepts) or 1.0
     about = [sum(c.weight * c.match(context) for c in concepts) / total for context in contexts]
@@ -415,6 +416,8 @@ def select_units(
         if any(u.hit_index == unit.hit_index and u.start < unit.end and unit.start < u.end for u in chosen):
             continue
         new_passage = all(u.hit_index != unit.hit_index for u in chosen)
+        if chosen and new_passage and one_passage:
+            continue
         if chosen and new_passage and about[unit.hit_index] < FURTHER_PASSAGE_SHARE:
             continue  # a sentence matching a word of the question in a passage about something else
         matches = [c.match(terms) for c in weighted]

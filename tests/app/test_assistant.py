@@ -220,6 +220,21 @@ def test_a_day_question_is_not_answered_by_the_years_it_names_itself() -> None:
     assert missing_value(question, "day", [Unit(0, 0, 40, "De raad stelde het plan in 2023 vast.")], []) == ""
 
 
+@pytest.mark.parametrize(
+    ("question", "single"),
+    [
+        ("Wanneer heeft de raad het plan vastgesteld?", True),
+        ("Hoeveel boetes zijn er volgens het IVP uitgedeeld?", True),
+        ("Wanneer is het plan vastgesteld, en hoeveel kost het?", False),
+        ("Hoeveel tijd kost het volgens het IVP en volgens het jaarplan?", False),  # two sources
+    ],
+)
+def test_single_ask(question: str, single: bool) -> None:
+    from app.assistant import single_ask
+
+    assert single_ask(question) is single
+
+
 def test_a_named_gemeente_without_documents_beside_a_known_one_gets_a_note(assistant: Assistant) -> None:
     answer = assistant.ask("Hoe pakken Losser en Zwolle drugsoverlast aan?")
     assert not answer.abstained

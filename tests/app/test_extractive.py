@@ -356,3 +356,15 @@ def test_a_sentence_that_points_back_brings_the_sentence_before_it(analyzer: Dut
     # the answer as selected: the named thing comes along with the sentence that answers
     units = select(analyzer, [passage], "Waar staat alle informatie op één plek?")
     assert "apothekerskast" in units[0].text
+
+
+def test_one_passage_keeps_a_single_value_answer_to_its_best_passage(analyzer: DutchAnalyzer) -> None:
+    hits = [
+        hit("Het veiligheidshuis kost jaarlijks 120.000 euro aan huisvesting.", rank=0),
+        hit("Aan personeel besteedt het veiligheidshuis 80.000 euro.", rank=1),
+    ]
+    question = "Hoeveel kost het veiligheidshuis aan huisvesting en personeel?"
+    both = select_units(hits, concepts(analyzer, question), analyzer.terms, "numeric")
+    assert {u.hit_index for u in both} == {0, 1}  # without the flag another passage may add its figure
+    one = select_units(hits, concepts(analyzer, question), analyzer.terms, "numeric", one_passage=True)
+    assert one and {u.hit_index for u in one} == {both[0].hit_index}
