@@ -93,7 +93,8 @@ class Assistant:
         answer = self._answer(question, result, gemeenten)
         if info.unknown_gemeenten and not answer.abstained:
             names = ", ".join(info.unknown_gemeenten)
-            answer.notes.append(f"{names} staat niet in de documenten; het antwoord gaat over de andere gemeenten.")
+            about = " en ".join(info.gemeenten) or "de andere gemeenten"
+            answer.notes.append(f"{names} staat niet in de documenten; het antwoord gaat over {about}.")
         return answer
 
     def _outside(self, info: QueryInfo, gemeenten: Sequence[str]) -> str:
@@ -201,7 +202,10 @@ class Assistant:
         taxonomy = self.comparer.taxonomy
         topics = taxonomy.named(question)
         named = given or list(result.info.gemeenten)
-        names = named if len(named) >= 2 else list(dict.fromkeys([*named, *self.comparer.gemeenten]))
+        # one gemeente named alone is set against all the others ("hoe verhoudt Losser zich tot de andere
+        # gemeenten?"); one named beside a gemeente without documents is answered alone, with a note
+        alone = len(named) >= 2 or (named and result.info.unknown_gemeenten)
+        names = named if alone else list(dict.fromkeys([*named, *self.comparer.gemeenten]))
         citations: dict[str, Citation] = {}
         if topics:
             comparison = self.comparer.compare(topics, names)

@@ -242,6 +242,15 @@ def test_a_named_gemeente_without_documents_beside_a_known_one_gets_a_note(assis
     assert {c.hit.chunk.municipalities[0] for c in answer.citations} == {"Losser"}
 
 
+def test_a_theme_comparison_with_a_gemeente_without_documents_covers_only_the_named_one(assistant: Assistant) -> None:
+    answer = assistant.ask("Vergelijk Losser en Zwolle op jeugd")
+    lines = [line.split(":")[0] for line in answer.answer.splitlines() if ":" in line]
+    assert "Losser" in lines and not {"Dinkelland", "Haaksbergen", "Hengelo"} & set(lines)
+    assert any(note.startswith("Zwolle staat niet in de documenten") for note in answer.notes)
+    everyone = assistant.ask("Vergelijk Losser met de andere gemeenten op jeugd").answer
+    assert {"Dinkelland", "Haaksbergen", "Hengelo"} <= {line.split(":")[0] for line in everyone.splitlines()}
+
+
 def test_gemeenten_named_as_partners_are_no_comparison(assistant: Assistant) -> None:
     question = "Hoe heet het project waarmee Losser samen met Dinkelland het drinken door jongeren terugdringt?"
     assert not understand_query(question, assistant.searcher.gemeenten).comparison
