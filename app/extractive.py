@@ -421,9 +421,8 @@ def select_units(
         if chosen and new_passage and about[unit.hit_index] < FURTHER_PASSAGE_SHARE:
             continue  # a sentence matching a word of the question in a passage about something else
         matches = [c.match(terms) for c in weighted]
-        if chosen and _adds_nothing(unit, chosen, matches, covered):
-            continue  # another passage that names nothing the answer has not named yet (a list that runs on
-            # into the next passage is followed by continue_lists, not by this)
+        if chosen and kind != "list" and _adds_nothing(unit, chosen, matches, covered):
+            continue  # another passage that names nothing the answer has not named yet (lists may spread)
         chosen.append(unit)
         covered = [max(m, c) for m, c in zip(matches, covered, strict=True)]
         used += len(unit.text)

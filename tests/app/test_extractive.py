@@ -104,19 +104,6 @@ def test_a_further_passage_joins_only_when_it_names_something_new(analyzer: Dutc
     assert any("Team Veiligheid" in t for t in texts)  # names the budget
 
 
-def test_a_further_list_joins_only_when_it_names_something_new(analyzer: DutchAnalyzer) -> None:
-    first = hit("De partners in de aanpak van woninginbraak zijn:\n• politie\n• woningcorporatie\n• buurtpreventie", 0)
-    repeat = hit("Partners in de aanpak van woninginbraak zijn onder meer:\n• politie\n• gemeente", 1)
-    asked = concepts(analyzer, "Welke partners werken mee aan de aanpak van woninginbraak?")
-    texts = [u.text for u in select_units([first, repeat], asked, analyzer.terms, "list")]
-    assert "woningcorporatie" in texts[0]
-    assert not any("onder meer" in t for t in texts)  # a second list of the same things is not cited
-    other = hit("Bij de aanpak van woninginbraak helpen ook:\n• scholen\n• wijkraden", 1, section="Scholen")
-    asked = concepts(analyzer, "Welke partners werken mee aan de aanpak van woninginbraak, ook bij scholen?")
-    texts = [u.text for u in select_units([first, other], asked, analyzer.terms, "list")]
-    assert any("wijkraden" in t for t in texts)  # a list naming what the first did not (scholen) still joins
-
-
 def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) -> None:
     """Neither the introducing sentence alone nor a run that cuts the list short is a unit: the list
     unit holds them all."""
