@@ -204,7 +204,7 @@ class Assistant:
         named = given or list(result.info.gemeenten)
         # one gemeente named alone is set against all the others ("hoe verhoudt Losser zich tot de andere
         # gemeenten?"); one named beside a gemeente without documents is answered alone, with a note
-        alone = len(named) >= 2 or (named and result.info.unknown_gemeenten)
+        alone = len(named) >= 2 or bool(named and result.info.unknown_gemeenten)
         names = named if alone else list(dict.fromkeys([*named, *self.comparer.gemeenten]))
         citations: dict[str, Citation] = {}
         if topics:

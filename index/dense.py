@@ -167,9 +167,10 @@ def top_components(matrix: Any, k: int) -> np.ndarray:
     from scipy.linalg import eigh
 
     n = rows.shape[0]
-    values, vectors = eigh((rows @ rows.T).toarray(), subset_by_index=[n - k, n - 1], driver="evr")  # ascending
-    values, vectors = values[::-1], vectors[:, ::-1]
-    return np.asarray(rows.T @ (vectors / np.sqrt(np.clip(values, 1e-12, None)))).T.copy()
+    _, vectors = eigh((rows @ rows.T).toarray(), subset_by_index=[n - k, n - 1], driver="evr")  # ascending
+    components = np.asarray(rows.T @ vectors[:, ::-1])  # features × k; each column's length is its singular value
+    lengths = np.linalg.norm(components, axis=0)
+    return (components / np.where(lengths == 0, 1, lengths)).T.copy()
 
 
 # --------------------------------------------------------------------------- sentence-transformers
