@@ -13,6 +13,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 from ingest.records import PAGE_BREAK
 
@@ -88,6 +89,107 @@ def mark_page_starts(text: str) -> str:
         if i != first_text and len(lines[i].strip()) > 3 and not _BARE_NUMBER.match(before):
             lines[i] = FF + lines[i][1:]
     return "\n".join(lines)
+
+
+#: The rule above the footnotes of a page, as text extraction gives it: a line of spaces only.
+_NOTE_RULE = re.compile(r"^[ \t]{20,}$")
+#: The first line of a footnote: its number alone ("4", the body on the next line) or before its body
+#: ("5 De indeling is als volgt: ..."); never "2." (a numbered list item).
+_NOTE_START = re.compile(r"^[ ]?(\d{1,2})(?:[ ]+(\S.*?))?[ ]*$")
+NOTE_LABEL = "voetnoot"
+
+
+def _note_references(number: int) -> tuple[re.Pattern[str], ...]:
+    """Where a page's text refers to footnote ``number``, surest first: the converter's "enquêteP0F / 1 / P"
+    residue, the number glued to a word ("feiten4 en", "aanpak2.", "ZSM28.") or after its full stop
+    ("aanpak.6", "o.a.21:"); else the number set apart before a full stop ("8 uur per week 5.") or after one
+    ("in Twente. 4" at the end of a line)."""
+    n = str(number)
+    return (
+        re.compile(
+            rf"P\d{{1,2}}F[ ]*\n(?:[ ]*\n)*[ ]*{n}[ ]*\n(?:[ ]*\n)*[ ]*P(?=[ .,;:]|$)"
+            rf"|(?:(?<=[a-zà-ÿ’')])|(?<=[A-Z]{{2}})){n}(?=[ .,;:)]|$)"
+            rf"|(?<=[a-zà-ÿ])([.,;:]){n}(?=[ .,;:]|$)",
+            re.M,
+        ),
+        re.compile(rf"(?<=[a-zà-ÿ])[ ]{n}(?=[.,;:](?:[ ]|$))|(?<=[a-zà-ÿ])([.])[ ]{n}(?=[ ]*$)", re.M),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Note:
+    number: int
+    body: str
+    lines: range  # the page's lines that hold it
+
+
+def _page_notes(lines: Sequence[str]) -> tuple[int, list[_Note]]:
+    """The footnotes at the foot of a page: where they start (the rule above them, or their first line) and
+    the notes. After a rule, every line to the page's end belongs to a note (a body may run over lines);
+    without one, only a run of one-line notes counting up by one ends the page."""
+    rule = next((i for i in range(len(lines) - 1, -1, -1) if _NOTE_RULE.match(lines[i])), None)
+    if rule is not None:
+        found: list[tuple[int, int, list[str]]] = []  # number, first line, body lines
+        for i in range(rule + 1, len(lines)):
+            line = lines[i]
+            m = _NOTE_START.match(line)
+            if m and ((not found and line.strip()) or (found and int(m.group(1)) == found[-1][0] + 1)):
+                found.append((int(m.group(1)), i, [m.group(2) or ""]))
+            elif line.strip() and found:
+                found[-1][2].append(line.strip())
+            elif line.strip():
+                return len(lines), []  # text after the rule that is no note: not a footnote block
+        ends = [first for _, first, _ in found[1:]] + [len(lines)]
+        notes = [_Note(n, " ".join(" ".join(body).split()), range(first, end))
+                 for (n, first, body), end in zip(found, ends, strict=True)]  # fmt: skip
+        return rule, notes
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start, run = end, list[_Note]()
+    while start and (m := _NOTE_START.match(lines[start - 1])) and m.group(2):
+        if run and int(m.group(1)) != run[0].number - 1:
+            break
+        run.insert(0, _Note(int(m.group(1)), m.group(2), range(start - 1, start)))
+        start -= 1
+    return start, run
+
+
+def inline_footnotes(text: str) -> str:
+    """Put each footnote where the text refers to it: "plegers van HIC feiten4 en" with the note "4
+    woninginbraak, overvallen, straatroof en geweld" at the foot of the page becomes "plegers van HIC feiten
+    (voetnoot: woninginbraak, overvallen, straatroof en geweld) en". A note read at the foot of a page is
+    cut off from what it explains (and splits the sentence that runs on to the next page). The reference is
+    looked for on the note's page, then on the page before (a page break found too early splits a page); a
+    note whose reference is not found stays where it is. Needs the page breaks of ``mark_page_starts``."""
+    pages = text.split(FF)
+    bodies: list[str] = []
+    tails: list[list[str]] = []
+    for page in pages:
+        lines = page.split("\n")
+        start, notes = _page_notes(lines)
+        bodies.append("\n".join(lines[:start]))
+        inlined = [note for note in notes if note.body and _inline_note(bodies, note.number, note.body)]
+        drop = {i for note in inlined for i in note.lines}
+        if inlined and len(inlined) == len(notes) and _NOTE_RULE.match(lines[start]):
+            drop.add(start)  # the rule above notes that all moved
+        tails.append([line for i, line in enumerate(lines[start:], start) if i not in drop])
+    return FF.join("\n".join([body, *tail]) for body, tail in zip(bodies, tails, strict=True))
+
+
+def _inline_note(bodies: list[str], number: int, note: str) -> bool:
+    """Put ``note`` at its reference in the last page body, or else the one before; False if not found."""
+    for k in range(len(bodies) - 1, max(len(bodies) - 3, -1), -1):
+        for pattern in _note_references(number):
+            if m := pattern.search(bodies[k]):
+                punct = m.group(1) or ""
+                if note.endswith(".") and not note.endswith("etc."):
+                    note = note[:-1]  # the sentence's own full stop follows
+                glued_punct = bodies[k][m.end() : m.end() + 1] in (".", ",", ";", ":")
+                inline = f"{punct} ({NOTE_LABEL}: {note})" if glued_punct else f" ({NOTE_LABEL}: {note}){punct}"
+                bodies[k] = bodies[k][: m.start()] + inline + bodies[k][m.end() :]
+                return True
+    return False
 
 
 _FOOTNOTE_REF = re.compile(r"P\d{1,2}F[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$|(?=[.,;:]))", re.M)
@@ -479,6 +581,7 @@ def normalize_spacing(text: str) -> str:
 CLEAN_STEPS: tuple[Step, ...] = (
     normalize_unicode,
     mark_page_starts,
+    inline_footnotes,
     strip_footnote_residue,
     remove_running_lines,
     normalize_bullets,

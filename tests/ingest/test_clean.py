@@ -41,9 +41,11 @@ from ingest.clean import (
     BULLET,
     CLEAN_STEPS,
     FF,
+    NOTE_LABEL,
     Step,
     clean_text,
     dehyphenate,
+    inline_footnotes,
     join_letter_spaced,
     join_rotated_fragments,
     join_split_words,
@@ -107,6 +109,32 @@ GOLDENS: tuple[Golden, ...] = (
         "004",
         ((1110, 1132),),
         "a page starting mid-list (' Voor de medewerkers') and one starting with a heading (' 2.8 ...')",
+    ),
+    # ------------------------------------------------------------------ inline_footnotes
+    Golden(
+        "inline_footnotes_1",
+        (inline_footnotes,),
+        "004",
+        ((5758, 5774), (5780, 5791)),
+        "notes 4-6 below the rule (number on its own line, body after it) go to their references 'feiten4 en', "
+        "'ketenpartners5.' and 'aanpak.6'; the rule goes with them",
+    ),
+    Golden(
+        "inline_footnotes_2",
+        (inline_footnotes,),
+        "004",
+        ((316, 319), (377, 380), (390, 395)),
+        "one-line notes ending a page without a rule: notes 1 and 4 go to the converter's 'enquêteP0F / 1 / P' "
+        "and 'veiligheidspartnersP3F / 4 / P.'; notes 2 and 3, whose references are not on the page, stay",
+    ),
+    Golden(
+        "inline_footnotes_3",
+        (inline_footnotes,),
+        "004",
+        ((3656, 3662), (3750, 3753)),
+        "a note on the page after its reference ('8 uur per week 5.', a number set apart before a full stop): "
+        "it goes to the page before",
+        page_breaks=(3750,),
     ),
     # ------------------------------------------------------------------ strip_footnote_residue
     Golden(
@@ -719,10 +747,22 @@ def _in_raw_with_deletions(run: str, prefix: str, gap: int = 80) -> bool:
     return re.search(pattern, _raw_letters(prefix)) is not None
 
 
+#: A footnote the cleaner moved to its reference: " (voetnoot: body)" (a body may hold parentheses of its own).
+_NOTE_SPAN = re.compile(rf" \({NOTE_LABEL}: ((?:[^()]|\([^()]*\))*)\)")
+
+
+def _without_notes(text: str) -> str:
+    return _NOTE_SPAN.sub("", text)
+
+
 @pytest.mark.parametrize("prefix", CORPUS_PREFIXES)
 def test_cleaning_invents_no_text(prefix: str) -> None:
-    """Every sampled 6-word run of the cleaned text occurs in the raw text."""
-    words = _flat(_cleaned(prefix).replace(FF, " ").replace(BULLET, " ")).split(" ")
+    """Every sampled 6-word run of the cleaned text occurs in the raw text. Footnotes moved to their
+    reference ("feiten (voetnoot: woninginbraak, …) en") are checked apart: each one's words occur in the raw
+    text, and the text around them reads on as it did."""
+    notes = _NOTE_SPAN.findall(_cleaned(prefix))
+    assert all(_in_raw_with_deletions(note, prefix) for note in notes)
+    words = _flat(_without_notes(_cleaned(prefix)).replace(FF, " ").replace(BULLET, " ")).split(" ")
     rng = random.Random(zlib.crc32(prefix.encode()))
     variants = _raw_variants(prefix)
     invented = []
@@ -739,8 +779,19 @@ def test_cleaning_invents_no_text(prefix: str) -> None:
 @pytest.mark.parametrize("prefix", CORPUS_PREFIXES)
 def test_cleaning_invents_no_text_exhaustive_fallback_is_rare(prefix: str) -> None:
     """Most runs are found verbatim: the fallback above must stay an exception."""
-    words = _flat(_cleaned(prefix).replace(FF, " ").replace(BULLET, " ")).split(" ")
+    words = _flat(_without_notes(_cleaned(prefix)).replace(FF, " ").replace(BULLET, " ")).split(" ")
     variants = _raw_variants(prefix)
     runs = [" ".join(words[i : i + RUN_WORDS]) for i in range(0, max(1, len(words) - RUN_WORDS), RUN_WORDS)]
     verbatim = sum(any(run in variant for variant in variants) for run in runs)
     assert verbatim >= 0.95 * len(runs)
+
+
+def test_inline_footnotes_leaves_a_numbered_list_without_references() -> None:
+    """Numbered lines ending a page are notes only where the page refers to them: a list stays put."""
+    page = "De prioriteiten zijn:\n1 Ondermijning\n2 Jeugd en veiligheid\n"
+    text = page + FF + "Volgende pagina met feiten2 en meer.\n"
+    assert inline_footnotes(text) == page + FF + "Volgende pagina met feiten2 en meer.\n"
+    noted = "Het gaat om feiten1 en meer.\n1 woninginbraak en straatroof\n" + FF + "Volgende pagina.\n"
+    assert inline_footnotes(noted) == "Het gaat om feiten (voetnoot: woninginbraak en straatroof) en meer.\n" + FF + (
+        "Volgende pagina.\n"
+    )
