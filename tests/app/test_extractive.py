@@ -93,6 +93,17 @@ def test_a_list_counts_as_a_list_answer_only_when_its_introduction_names_the_ask
     assert best.is_list and "Radicalisering" in best.text
 
 
+def test_a_list_introduced_only_by_the_shared_topic_is_no_list_answer(analyzer: DutchAnalyzer) -> None:
+    """Every candidate names the topic ("Veiligheidshuis"): a list whose introduction names only that says
+    nothing about what is asked ("welke soorten delicten"), and the sentence that names the delicts wins."""
+    question = "Welke soorten delicten bedoelt het Veiligheidshuis met HIC-feiten?"
+    topic = "Het Veiligheidshuis doet veel. "
+    lists = [hit(topic + f"Inzet Veiligheidshuis {k}:\n• overleg\n• advies\n• scholing", rank=k) for k in range(5)]
+    answer = hit(topic + "Met HIC-feiten bedoelt het Veiligheidshuis inbraak en straatroof.", rank=5)
+    assert question_type(question) == "list"
+    assert "straatroof" in best_unit(analyzer, [*lists, answer], question).text
+
+
 def test_a_further_passage_joins_only_when_it_names_something_new(analyzer: DutchAnalyzer) -> None:
     first = hit("De kosten van de aanpak draagt het Veiligheidshuis.", rank=0)
     repeat = hit("De kosten van de aanpak draagt de gemeente niet alleen.", rank=1)
