@@ -18,6 +18,7 @@ from app.answer import Answer, Citation, source_note
 from app.compare import STATUS_LABELS, Comparer, Comparison, silent
 from app.extractive import (
     ANSWER_BUDGET,
+    NUMBER_WORDS,
     VALUE_KINDS,
     Unit,
     asked_count,
@@ -382,7 +383,8 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
     if kind == "day" and not any(has_value(u.text, "day") or set(_YEAR.findall(u.text)) - set(years) for u in units):
         return "De gevonden passages noemen geen datum bij dit onderwerp."
     kind = "date" if kind == "day" else kind  # a year near the topic may still be all the documents say
-    if kind in ("money", "numeric", "date") and not any(has_value(u.text, kind) for u in units):
+    written = kind == "numeric" and any(NUMBER_WORDS.search(u.text) for u in units)  # "veertien gemeenten"
+    if kind in ("money", "numeric", "date") and not written and not any(has_value(u.text, kind) for u in units):
         asked = {"money": "bedrag", "numeric": "bedrag of aantal", "date": "datum of jaar"}[kind]
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."
     if len(years) == 1 and not any(years[0] in f"{h.chunk.text} {h.chunk.period}" for h in hits):

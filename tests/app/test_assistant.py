@@ -303,3 +303,14 @@ def test_a_gemeente_only_mentioned_in_another_gemeentes_document_is_not_answered
     assert not assistant.ask("Hoeveel formatie werkt er voor Dinkelland en Oldenzaal samen?").answer.startswith(
         "De documenten geven hier geen antwoord op. Oldenzaal"
     )  # one gemeente with documents of its own is enough
+
+
+def test_a_number_written_out_answers_a_count_question() -> None:
+    """ "Alle veertien Twentse gemeenten" answers "met hoeveel gemeenten": no abstention for want of digits."""
+    from app.assistant import missing_value
+    from app.extractive import Unit
+
+    question = "Met hoeveel Twentse gemeenten werd het kader gedeeld?"
+    shared = Unit(0, 0, 60, "Het kader is gedeeld met alle veertien Twentse gemeenten.")
+    assert missing_value(question, "numeric", [shared], []) == ""
+    assert "aantal" in missing_value(question, "numeric", [Unit(0, 0, 40, "Het kader is met gemeenten gedeeld.")], [])
