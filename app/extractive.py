@@ -73,13 +73,6 @@ _NUMBER = re.compile(
     r"|\b[eé]én\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-#: Numbers written out ("veertien gemeenten"): an answer to "hoeveel", though too common in running text
-#: ("twee thema's") to make a sentence that names one the likelier answer.
-NUMBER_WORDS = re.compile(
-    r"\b(?:twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien"
-    r"|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)\b",
-    re.I,
-)
 #: A legal basis: an article number, or a law by name ("Politiewet", "Wet Bibob", "Gemeentewet").
 _LAW = re.compile(r"\bartikel \d+\w*|\b[A-Z]\w+wet\b|\bWet [a-zA-Z]\w+|\bAlgemene wet\b|\bAPV\b")
 _FREQUENCY = re.compile(
@@ -116,6 +109,13 @@ def names(text: str) -> list[str]:
 
 
 _COUNT_WORDS = {"twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9, "tien": 10}
+#: Numbers written out ("veertien gemeenten"): an answer to "hoeveel", though too common in running text
+#: ("twee thema's") to make a sentence that names one the likelier answer.
+NUMBER_WORDS = re.compile(
+    r"\b(?:" + "|".join(_COUNT_WORDS) + r"|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|achttien"
+    r"|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend)\b",
+    re.I,
+)
 _ASKED_COUNT = re.compile(r"\bwelke (\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\b", re.I)
 
 

@@ -97,6 +97,8 @@ _NOTE_RULE = re.compile(r"^[ \t]{20,}$")
 #: ("5 De indeling is als volgt: ..."); never "2." (a numbered list item).
 _NOTE_START = re.compile(r"^[ ]?(\d{1,2})(?:[ ]+(\S.*?))?[ ]*$")
 NOTE_LABEL = "voetnoot"
+#: A note reference as the PDF converter leaves it ("enquêteP0F / 1 / P onder"), with the note's number.
+_CONVERTER_NOTE = r"P\d{{1,2}}F[ ]*\n(?:[ ]*\n)*[ ]*{}[ ]*\n(?:[ ]*\n)*[ ]*P"
 
 
 def _note_references(number: int) -> tuple[re.Pattern[str], ...]:
@@ -107,7 +109,7 @@ def _note_references(number: int) -> tuple[re.Pattern[str], ...]:
     n = str(number)
     return (
         re.compile(
-            rf"P\d{{1,2}}F[ ]*\n(?:[ ]*\n)*[ ]*{n}[ ]*\n(?:[ ]*\n)*[ ]*P(?=[ .,;:]|$)"
+            _CONVERTER_NOTE.format(n) + r"(?=[ .,;:]|$)"
             rf"|(?:(?<=[a-zà-ÿ’')])|(?<=[A-Z]{{2}})){n}(?=[ .,;:)]|$)"
             rf"|(?<=[a-zà-ÿ])([.,;:]){n}(?=[ .,;:]|$)",
             re.M,
@@ -146,7 +148,8 @@ def _page_notes(lines: Sequence[str]) -> tuple[int, list[_Note]]:
     end = len(lines)
     while end and not lines[end - 1].strip():
         end -= 1
-    start, run = end, list[_Note]()
+    start = end
+    run: list[_Note] = []
     while start and (m := _NOTE_START.match(lines[start - 1])) and m.group(2):
         if run and int(m.group(1)) != run[0].number - 1:
             break
@@ -192,7 +195,7 @@ def _inline_note(bodies: list[str], number: int, note: str) -> bool:
     return False
 
 
-_FOOTNOTE_REF = re.compile(r"P\d{1,2}F[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$|(?=[.,;:]))", re.M)
+_FOOTNOTE_REF = re.compile(_CONVERTER_NOTE.format(r"\d{1,2}") + r"(?:[ ]|$|(?=[.,;:]))", re.M)
 _NOTE_BEFORE_PUNCT = re.compile(r"[ ]*\n(?:[ ]*\n)*[ ]*\d{1,2}[ ]*\n(?:[ ]*\n)*[ ]*(?=[.,;:][ ]|[.,;:]$)", re.M)
 _SUPERSCRIPT = re.compile(r"(\d)P[ ]*\n(?:[ ]*\n)*[ ]*(ste|de|e)[ ]*\n(?:[ ]*\n)*[ ]*P(?:[ ]|$)", re.M)
 _GLUED_NOTE = re.compile(r"\b([a-zà-ÿ]{3,})(\d{1,2})([.,;:])(?=\s|$)")
