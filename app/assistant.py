@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import prompts
@@ -33,6 +33,7 @@ from index.analyzer import Concept
 from index.query import PRIORITY_CUES, QueryInfo, comparison_cue, understand_query
 from index.search import Filters, Hit, Searcher, SearchResult
 from index.themes import Priority, Taxonomy, load_taxonomy
+from ingest.gazetteer import load_gazetteer
 from ingest.records import Chunk
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Assistant:
         result = self.searcher.search(question, top_k=TOP_K, filters=Filters(gemeenten=tuple(gemeenten)))
         info = result.info
         if reason := self._outside(info, gemeenten):
-            return abstain(question, result, reason)
+            return self._from_mentions(question, result) or abstain(question, result, reason)
         answer = self._answer(question, result, gemeenten)
         if info.unknown_gemeenten and not answer.abstained:
             names = ", ".join(info.unknown_gemeenten)
@@ -109,6 +110,32 @@ class Assistant:
         if info.gemeenten and not any(g in own for g in info.gemeenten):
             return self._mentioned_only(info.gemeenten)
         return ""
+
+    def _from_mentions(self, question: str, result: SearchResult) -> Answer | None:
+        """The answer for a gemeente without documents of its own from the passages of other documents that
+        name it (a regional plan describing its pilot), when the best passage for the question is one of
+        them and the answer's first statement names it; ``None`` otherwise, or when those passages do not
+        answer (a figure the question asks for is missing)."""
+        asked = {*result.info.gemeenten, *result.info.unknown_gemeenten}
+        if result.info.gemeenten:  # searched among the passages concerning it: rank among all of them
+            result = self.searcher.search(
+                question, top_k=TOP_K, filters=Filters(gemeenten=tuple(self.searcher.gemeenten))
+            )
+        gazetteer = load_gazetteer()
+        naming = [h for h in result.hits if any(m.gemeente in asked for m in gazetteer.mentions(h.chunk.text))]
+        if not naming or naming[0] is not result.hits[0]:
+            return None  # the question's best passage is about something else: the documents do not cover it
+        answer = self._answer(question, replace(result, hits=naming), ())
+        first = answer.answer.split("[", 1)[0]  # the first statement, up to its citation marker
+        if answer.abstained or not any(m.gemeente in asked for m in gazetteer.mentions(first)):
+            return None  # a passage naming it in passing ("Noaberkracht Dinkelland Tubbergen") says nothing of it
+        answer.hits = naming  # what a model may answer from, too: only the passages that speak of it
+        who = " en ".join(sorted(asked))
+        answer.notes.append(
+            f"{who} {'hebben' if len(asked) > 1 else 'heeft'} geen eigen documenten in de index; "
+            f"dit antwoord komt uit passages van andere documenten die {who} noemen."
+        )
+        return answer
 
     def _mentioned_only(self, names: Sequence[str]) -> str:
         """Why a question about gemeenten without documents of their own is not answered, and where they

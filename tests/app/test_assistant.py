@@ -305,6 +305,21 @@ def test_a_gemeente_only_mentioned_in_another_gemeentes_document_is_not_answered
     )  # one gemeente with documents of its own is enough
 
 
+def test_a_gemeente_without_documents_is_answered_from_passages_that_speak_of_it(assistant: Assistant) -> None:
+    # Borne has no document of its own and is in no passage's metadata, but a regional notitie describes its pilot
+    assert "Borne" not in assistant.searcher.gemeenten
+    answer = assistant.ask("Welke pilot loopt er in Borne?")
+    assert not answer.abstained and "multiprobleem" in answer.answer
+    assert "Borne" in answer.answer.split("[", 1)[0]  # the first statement is about Borne
+    assert all("Borne" in c.hit.chunk.text for c in answer.citations)
+    assert any(note.startswith("Borne heeft geen eigen documenten") for note in answer.notes)
+    # a passage naming a gemeente in passing ("Noaberkracht Dinkelland Tubbergen") does not answer for it
+    passing = assistant.ask("Wat doet Tubbergen aan ondermijning?")
+    assert passing.abstained and "Tubbergen heeft geen eigen documenten" in passing.answer
+    # nor does a passage naming it that is not the question's best one
+    assert assistant.ask("Hoeveel camera's hangen er in de binnenstad van Enschede?").abstained
+
+
 def test_a_number_written_out_answers_a_count_question() -> None:
     """ "Alle veertien Twentse gemeenten" answers "met hoeveel gemeenten": no abstention for want of digits."""
     from app.assistant import missing_value
