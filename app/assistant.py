@@ -82,6 +82,7 @@ class Assistant:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
+        self._named: dict[str, list[str]] = {}
         self.analyzer = searcher.lexical.analyzer
         self.comparer = Comparer(searcher.chunks, searcher.themes, load_taxonomy())
 
@@ -106,6 +107,8 @@ class Assistant:
             return ""
         own = self.searcher.own_gemeenten
         if info.unknown_gemeenten and not info.gemeenten:
+            if any(self._named_in_text(g) for g in info.unknown_gemeenten):  # named, though in no metadata
+                return self._mentioned_only(info.unknown_gemeenten)
             return f"{', '.join(info.unknown_gemeenten)} staat niet in de documenten (wel: {', '.join(own)})."
         if info.gemeenten and not any(g in own for g in info.gemeenten):
             return self._mentioned_only(info.gemeenten)
@@ -137,6 +140,20 @@ class Assistant:
         )
         return answer
 
+    def _named_in_text(self, gemeente: str) -> list[str]:
+        """The documents whose text names a gemeente ("title (gemeente)"), though no passage's metadata may:
+        a cheap substring test first, the gazetteer (which knows "Bornse" from "Borne") on what passes."""
+        if gemeente not in self._named:
+            gazetteer, stem = load_gazetteer(), gemeente[: max(4, len(gemeente) - 2)]
+            self._named[gemeente] = list(
+                dict.fromkeys(
+                    f"{c.title} ({c.municipalities[0]})"
+                    for c in self.searcher.chunks
+                    if stem in c.text and any(m.gemeente == gemeente for m in gazetteer.mentions(c.text))
+                )
+            )
+        return self._named[gemeente]
+
     def _mentioned_only(self, names: Sequence[str]) -> str:
         """Why a question about gemeenten without documents of their own is not answered, and where they
         are mentioned (a joint proposal of another gemeente): the user can look there."""
@@ -145,6 +162,8 @@ class Assistant:
             for c in self.searcher.chunks
             if c.municipalities[0] not in names and any(g in c.municipalities for g in names)
         )
+        for g in names:
+            sources.update(dict.fromkeys(self._named_in_text(g)))
         several = len(names) > 1
         who = " en ".join(names)
         own = ", ".join(self.searcher.own_gemeenten)

@@ -316,8 +316,12 @@ def test_a_gemeente_without_documents_is_answered_from_passages_that_speak_of_it
     # a passage naming a gemeente in passing ("Noaberkracht Dinkelland Tubbergen") does not answer for it
     passing = assistant.ask("Wat doet Tubbergen aan ondermijning?")
     assert passing.abstained and "Tubbergen heeft geen eigen documenten" in passing.answer
-    # nor does a passage naming it that is not the question's best one
-    assert assistant.ask("Hoeveel camera's hangen er in de binnenstad van Enschede?").abstained
+    # nor does a passage naming it that is not the question's best one; the refusal says where it is named
+    cameras = assistant.ask("Hoeveel camera's hangen er in de binnenstad van Enschede?")
+    assert cameras.abstained and "Enschede heeft geen eigen documenten" in cameras.answer
+    assert "Enschede wordt alleen genoemd in:" in cameras.answer
+    never = assistant.ask("Hoeveel camera's hangen er in de binnenstad van Maastricht?").answer
+    assert "Maastricht staat niet in de documenten" in never and "genoemd in" not in never
 
 
 def test_a_number_written_out_answers_a_count_question() -> None:
