@@ -9,7 +9,7 @@ topic. A retrieval-score threshold is deliberately not used.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -124,13 +124,12 @@ class Assistant:
             result = self.searcher.search(
                 question, top_k=TOP_K, filters=Filters(gemeenten=tuple(self.searcher.gemeenten))
             )
-        gazetteer = load_gazetteer()
-        naming = [h for h in result.hits if any(m.gemeente in asked for m in gazetteer.mentions(h.chunk.text))]
+        naming = [h for h in result.hits if names_any(h.chunk.text, asked)]
         if not naming or naming[0] is not result.hits[0]:
             return None  # the question's best passage is about something else: the documents do not cover it
         answer = self._answer(question, replace(result, hits=naming), ())
         first = answer.answer.split("[", 1)[0]  # the first statement, up to its citation marker
-        if answer.abstained or not any(m.gemeente in asked for m in gazetteer.mentions(first)):
+        if answer.abstained or not names_any(first, asked):
             return None  # a passage naming it in passing ("Noaberkracht Dinkelland Tubbergen") says nothing of it
         answer.hits = naming  # what a model may answer from, too: only the passages that speak of it
         who = " en ".join(sorted(asked))
@@ -144,12 +143,12 @@ class Assistant:
         """The documents whose text names a gemeente ("title (gemeente)"), though no passage's metadata may:
         a cheap substring test first, the gazetteer (which knows "Bornse" from "Borne") on what passes."""
         if gemeente not in self._named:
-            gazetteer, stem = load_gazetteer(), gemeente[: max(4, len(gemeente) - 2)]
+            stem = gemeente[: max(4, len(gemeente) - 2)]
             self._named[gemeente] = list(
                 dict.fromkeys(
                     f"{c.title} ({c.municipalities[0]})"
                     for c in self.searcher.chunks
-                    if stem in c.text and any(m.gemeente == gemeente for m in gazetteer.mentions(c.text))
+                    if stem in c.text and names_any(c.text, {gemeente})
                 )
             )
         return self._named[gemeente]
@@ -378,6 +377,11 @@ def _choose_period(own: Sequence[Priority], by_id: dict[str, Chunk], gemeente: s
         return (int(holds), max(years) if years else 0, int(chunk.municipalities[0] == gemeente))
 
     return by_id[max(own, key=key).chunk_id].period or ""
+
+
+def names_any(text: str, gemeenten: Collection[str]) -> bool:
+    """Does the text name one of the gemeenten (in any of its forms: "Borne", "Bornse")?"""
+    return any(m.gemeente in gemeenten for m in load_gazetteer().mentions(text))
 
 
 def compared_gemeenten(result: SearchResult, given: Sequence[str] = ()) -> list[str]:
