@@ -141,14 +141,14 @@ class Assistant:
 
     def _named_in_text(self, gemeente: str) -> list[str]:
         """The documents whose text names a gemeente ("title (gemeente)"), though no passage's metadata may:
-        a cheap substring test first, the gazetteer (which knows "Bornse" from "Borne") on what passes."""
+        a substring test for its surface forms first, the gazetteer's mention rules on what passes."""
         if gemeente not in self._named:
-            stem = gemeente[: max(4, len(gemeente) - 2)]
+            forms = load_gazetteer().forms_of(gemeente)
             self._named[gemeente] = list(
                 dict.fromkeys(
                     f"{c.title} ({c.municipalities[0]})"
                     for c in self.searcher.chunks
-                    if stem in c.text and names_any(c.text, {gemeente})
+                    if any(f in c.text for f in forms) and names_any(c.text, {gemeente})
                 )
             )
         return self._named[gemeente]

@@ -51,6 +51,11 @@ class Gazetteer:
                 return official
         return self._lower.get(lowered)
 
+    def forms_of(self, name: str) -> list[str]:
+        """Every surface form (name, alias, adjective, former name) of an official name: a text that does not
+        contain one of them mentions it nowhere."""
+        return [form for form, official in self._forms.items() if official == name]
+
     def mentions(self, text: str) -> list[Mention]:
         """Every mention of a municipality in ``text``, in order."""
         lower_words = set(re.findall(r"\b[a-zà-ÿ]+\b", text))

@@ -85,6 +85,10 @@ def test_gazetteer_knows_adjectives_aliases_and_ordinary_words() -> None:
     assert set(counts) == {"Hengelo", "Losser", "Haaksbergen", "'s-Hertogenbosch"}
     assert "Best" not in gazetteer.count("Het is best lastig. Best is het om samen te werken.")
     assert "Best" in gazetteer.count("Het is best lastig in de gemeente Best.")
+    # every form a mention can take is among a gemeente's surface forms (a text without them names it nowhere)
+    forms = gazetteer.forms_of("'s-Hertogenbosch")
+    assert {"'s-Hertogenbosch", "Den Bosch", "Bossche"} <= set(forms)
+    assert all(m.surface in forms for m in gazetteer.mentions("De Bossche raad en Den Bosch zelf."))
 
 
 def test_manifest_yaml_and_csv_override_inference(tmp_path: Path) -> None:
