@@ -80,11 +80,11 @@ _FREQUENCY = re.compile(
     r"|\b(?:per|elke?|iedere?) (?:dag|week|weken|maand|kwartaal|jaar)\b|\bmeerdere keren\b",
     re.I,
 )
-_DAY_OF_MONTH = (
-    r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\b"
-)
+_MONTH = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
+_DAY_OF_MONTH = r"\b\d{1,2} " + _MONTH + r"\b"
 _DAY = re.compile(_DAY_OF_MONTH + r"|\b\d{1,2}-\d{1,2}-(?:19|20)?\d\d\b", re.I)  # "5 juli 2016", "1-1-2018"
-_DATE = re.compile(_DAY_OF_MONTH + r"|\b(?:19|20)\d\d\b", re.I)  # a day or a year
+#: a day, a month ("de Webapp wordt in februari vervangen": the answer to "in welke maand") or a year
+_DATE = re.compile(r"\b" + _MONTH + r"\b|\b(?:19|20)\d\d\b", re.I)
 
 
 def question_type(question: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 MIN_COMPOUND = 8
 MIN_PART = 4
 LINKS = ("", "s", "e", "en")
-ANALYZER_VERSION = "nl-3"
+ANALYZER_VERSION = "nl-4"
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+)(?:,(?:\d+|-+))?(?![\d.,])")
 _RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|/|t/m|tot en met|tot)\s*((?:19|20)\d\d)\b")
 _TOKEN = re.compile(r"p\d{4}_\d{4}|[a-z]+|\d+")
@@ -80,6 +80,31 @@ def rejoin_separable(question: str) -> str:
     if not particle.islower():
         return question  # "wat doet het OM": an acronym, not a particle
     return f"{lead}{particle}{verb}{middle}?"
+
+
+#: Words of the form of a past participle ("ge…d", "ge…t") that are nouns or adjectives of another
+#: meaning than the verb they seem to come from ("gebied" is no form of "bieden", "gemiddeld" none of
+#: "middelen").
+NOT_PARTICIPLES = frozenset(
+    {"gebied", "gemeente", "gemeent", "gemiddeld", "gemiddelde", "gerecht", "gewicht", "gezicht", "geweld"}
+    | {"gepaard", "gezond", "gebit", "gedicht", "gelid", "gemoed", "gewaad", "gebed"}
+)
+_PARTICIPLE = re.compile(r"^(" + "|".join(sorted(SEPARABLE_PARTICLES, key=len, reverse=True)) + r")?ge([a-z]{3,})$")
+_LONG_VOWEL_END = re.compile(r"(aa|ee|oo|uu)[^aeiou]$")
+_SHORT_VOWEL_END = re.compile(r"[^aeiou][aeiou][^aeiouwy]$")
+
+
+def _infinitives(stem: str) -> list[str]:
+    """Spellings of the infinitive of a verb stem: "voeg" → "voegen", "maak" → "maken", "stel" →
+    "stellen", "leef" → "leven", "reis" → "reizen"."""
+    out = [stem + "en"]
+    if _LONG_VOWEL_END.search(stem):
+        out.append(stem[:-2] + stem[-1] + "en")
+    if _SHORT_VOWEL_END.search(stem):
+        out.append(stem + stem[-1] + "en")
+    if stem[-1] in "fs":
+        out.append(stem[:-1] + ("ven" if stem[-1] == "f" else "zen"))
+    return out
 
 
 #: Count given to lexicon parts that do not occur in the corpus.
@@ -182,6 +207,7 @@ class DutchAnalyzer:
         self.stem = lru_cache(maxsize=200_000)(self._stem)
         self._cached_word_terms = lru_cache(maxsize=200_000)(self._compute_word_terms)
         self._phrase_cache: dict[str, str] = {}
+        self._stems: frozenset[str] | None = None
 
     @staticmethod
     def words(text: str) -> list[str]:
@@ -204,16 +230,45 @@ class DutchAnalyzer:
         if word.isdigit() or (word.startswith("p") and "_" in word):
             return (word,)
         parts = self.split_compound(word)
-        return (self.stem(word), *(self.stem(p) for p in parts)) if len(parts) > 1 else (self.stem(word),)
+        terms = (self.stem(word), *(self.stem(p) for p in parts)) if len(parts) > 1 else (self.stem(word),)
+        return (*terms, *(v for v in self._participle_verb(word) if v not in terms))
+
+    def _participle_verb(self, word: str) -> tuple[str, ...]:
+        """The stem of the verb a past participle comes from, when the corpus uses that verb or its noun:
+        "vastgesteld" → the stem of "vaststellen" (and "vaststelling"), "opgericht" → of "oprichten",
+        "geprioriteerde" → of "prioriteren"; all spellings' stems the corpus has ("vaststelt", "vaststellen").
+        Snowball leaves the prefix ge- (inside a separable verb too), so "samengevoegd" would never meet
+        "samenvoeging". ``()`` for other words."""
+        m = _PARTICIPLE.match(word)
+        if not m or word in NOT_PARTICIPLES or word.endswith("heid"):
+            return ()
+        particle, rest = m.group(1) or "", m.group(2)
+        if rest.endswith("e") and not rest.endswith("ee"):
+            rest = rest[:-1]  # inflected: "vastgestelde"
+        if rest[-1] not in "dt":
+            return ()
+        own, known = self.stem(word), self._vocabulary_stems()
+        for verb in (rest[:-1], rest):  # "ge-voeg-d", or a stem ending in d/t: "ge-richt", "ge-meld"
+            stems = {self.stem(particle + infinitive) for infinitive in _infinitives(verb)} if len(verb) >= 3 else set()
+            if found := sorted(s for s in stems if s != own and s in known):
+                return tuple(found)
+        return ()
+
+    def _vocabulary_stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = frozenset(self.stem(w) for w in self.vocabulary)
+        return self._stems
 
     def _stem(self, word: str) -> str:
         """Snowball's Dutch stem, with the verb ending -t of the present tense removed: Snowball
         leaves "spreekt", "draagt", "betaalt" whole, while "spreken", "dragen", "betalen" become
-        "sprek", "drag", "betal"; questions use the first form, documents mostly the second."""
+        "sprek", "drag", "betal"; questions use the first form, documents mostly the second. So is the -d
+        of a participle ("betaald"), though not after f or s: a verb whose stem ends in one ("leven", "reizen")
+        never meets its participle that way, while "hoofd" would become "hof" (as in "Hof van Twente")."""
         stem = self._stemmer.stemWord(word)
         if len(stem) >= 5 and stem[-1] == "t" and stem[-2] not in "aeiouyt":
             stem = stem[:-1]
-        if len(stem) >= 5 and stem[-1] == "d" and stem[-2] not in "aeiouyd":
+        if len(stem) >= 5 and stem[-1] == "d" and stem[-2] not in "aeiouydfs":
             stem = stem[:-1]
         return _LONG_VOWEL.sub(lambda m: m.group(1)[0], stem)
 

@@ -201,6 +201,8 @@ def test_a_further_passage_must_be_about_the_question(analyzer: DutchAnalyzer, m
         ("De wet schrijft voor dat de raad het plan vaststelt.", "law", False),  # which law, it does not say
         ("De raad heeft op 5 juli 2016 input geleverd.", "day", True),
         ("Op grond van de Politiewet 2012 stelt de raad het plan vast.", "day", False),  # a year is no day
+        ("De Webapp wordt in februari vervangen door Live Op.", "date", True),  # "in welke maand": a month
+        ("De raad heeft het plan besproken.", "date", False),
     ],
 )
 def test_values_of_the_asked_kind(text: str, kind: str, expected: bool) -> None:

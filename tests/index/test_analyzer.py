@@ -90,6 +90,31 @@ def test_verb_forms_share_a_stem(analyzer: DutchAnalyzer, question_form: str, do
     assert analyzer.stem(question_form) in analyzer.query_terms(f"Wie {question_form} het?")
 
 
+def test_participles_meet_their_verb_and_noun() -> None:
+    """ "ge-" (inside a separable verb too) is left by Snowball: the participle gets the stem of the verb as a
+    further term when the corpus uses that verb or its noun, so "samengevoegd" meets "samenvoeging"."""
+    vocabulary = {"samenvoeging": 2, "vaststelling": 3, "prioriteren": 1, "koppeling": 2, "melden": 4}
+    analyzer = DutchAnalyzer(vocabulary)
+    for participle, noun in [
+        ("samengevoegd", "samenvoeging"),
+        ("vastgestelde", "vaststelling"),  # inflected, and a stem with a doubled consonant
+        ("geprioriteerd", "prioriteren"),  # long vowel: "prioriteer-d"
+        ("gekoppeld", "koppeling"),
+        ("gemeld", "melden"),  # a verb stem ending in d: "ge-meld"
+    ]:
+        assert analyzer.stem(noun) in analyzer.terms(participle), participle
+        assert analyzer.stem(noun) in analyzer.query_terms(f"Wanneer is het {participle}?")
+    assert analyzer.terms("gevoegd") == [analyzer.stem("gevoegd")]  # "voegen" is not in the corpus: nothing
+
+
+def test_words_that_only_look_like_participles_keep_their_meaning() -> None:
+    vocabulary = {"bieden": 3, "middelen": 5, "menen": 1, "recht": 4, "hof": 2, "gelegen": 1, "even": 2}
+    analyzer = DutchAnalyzer(vocabulary)
+    for word in ("gebied", "gemiddelde", "gemeente", "gerecht", "gelegenheid", "geeft"):
+        assert analyzer.terms(word) == [analyzer.stem(word)], word
+    assert analyzer.stem("hoofden") != analyzer.stem("hof")  # no -d off "hoofd": "Hof van Twente" is a place
+
+
 def test_short_words_keep_their_ending(analyzer: DutchAnalyzer) -> None:
     assert analyzer.stem("wet") != analyzer.stem("we") and analyzer.stem("gast") == "gast"
 
