@@ -115,7 +115,7 @@ def parse_heading(line: str) -> tuple[str | None, str, str] | None:
         return (m.group(1), m.group(2).strip(), "chapter")
     if m := _NUMBERED.match(body):
         title = m.group(2).strip()
-        if _is_title(title):
+        if _is_title(title.lstrip("(‘“'\"")):  # "2.3 (Nieuwe) interventies drang- en dwangkader"
             return (m.group(1), title, "numbered")
         return None
     if m := _LABEL.match(body):

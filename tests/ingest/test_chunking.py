@@ -131,3 +131,14 @@ def test_a_numbered_list_item_does_not_hide_the_headings_after_it() -> None:
     assert numbers == ["1", "1.1", "1.2", "2", "2.1", "2.2", "3"]
     assert numbered_chain([(1,), (1, 1), (2,), (3,), (1, 2), (2,), (2, 1)]) == {0, 1, 4, 5, 6}
     assert numbered_chain([(5,), (7,)]) == set()  # nothing can open a document at chapter 5
+
+
+def test_a_numbered_heading_may_open_with_a_bracket() -> None:
+    from ingest.structure import body_follows, find_headings, split_paragraphs
+
+    body = "Nog niet altijd worden alle mogelijkheden van drang en dwang ingezet bij de persoonsgerichte aanpak.\n"
+    heading = "2.2  (Nieuwe)  interventies drang- en dwangkader\n"
+    paragraphs = split_paragraphs("2 Ontwikkelingen\n" + body + "2.1 Organisatie\n" + body + heading + body)
+    headings = find_headings(paragraphs, body_follows(paragraphs))
+    assert [h.number for h in headings] == ["2", "2.1", "2.2"]
+    assert headings[-1].title.startswith("(Nieuwe)")
