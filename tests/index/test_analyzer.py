@@ -93,7 +93,7 @@ def test_verb_forms_share_a_stem(analyzer: DutchAnalyzer, question_form: str, do
 def test_participles_meet_their_verb_and_noun() -> None:
     """ "ge-" (inside a separable verb too) is left by Snowball: the participle gets the stem of the verb as a
     further term when the corpus uses that verb or its noun, so "samengevoegd" meets "samenvoeging"."""
-    vocabulary = {"samenvoeging": 2, "vaststelling": 3, "prioriteren": 1, "koppeling": 2, "melden": 4}
+    vocabulary = {"samenvoeging": 2, "vaststelling": 3, "prioriteren": 1, "koppeling": 2, "melden": 4, "evalueren": 1}
     analyzer = DutchAnalyzer(vocabulary)
     for participle, noun in [
         ("samengevoegd", "samenvoeging"),
@@ -101,6 +101,7 @@ def test_participles_meet_their_verb_and_noun() -> None:
         ("geprioriteerd", "prioriteren"),  # long vowel: "prioriteer-d"
         ("gekoppeld", "koppeling"),
         ("gemeld", "melden"),  # a verb stem ending in d: "ge-meld"
+        ("geëvalueerd", "evalueren"),  # a long vowel after a vowel: "evalueer-d"
     ]:
         assert analyzer.stem(noun) in analyzer.terms(participle), participle
         assert analyzer.stem(noun) in analyzer.query_terms(f"Wanneer is het {participle}?")
