@@ -24,6 +24,18 @@ def test_a_passage_holding_the_asked_value_moves_up() -> None:
     assert ranked.index(topic) < ranked.index(fillers[2])  # naming the question's words outweighs a rank too
 
 
+def test_the_answer_leads_and_the_fused_rank_breaks_near_ties() -> None:
+    analyzer = DutchAnalyzer(VOCABULARY)
+    question = "Welk bedrag is er voor de aanpak van het veiligheidshuis?"
+    partial = [hit(f"Het veiligheidshuis organiseert overleg {k} met de partners.", rank=k) for k in range(7)]
+    answer = hit("Voor de aanpak van het veiligheidshuis is € 40.000 per jaar begroot.", rank=7)
+    twin = hit("Voor de aanpak van het veiligheidshuis is € 40.000 per jaar begroot.", rank=8)
+    ranked = rank_by_answer([*partial, answer, twin], concepts(analyzer, question), analyzer.terms, "money")
+    assert ranked[0] is answer  # the whole answer from the last place outweighs a first place naming one word
+    assert ranked.index(answer) < ranked.index(twin)  # between equal answers the fused rank decides
+    assert ranked.index(partial[0]) < ranked.index(partial[6])
+
+
 @pytest.fixture(scope="module")
 def searcher(demo_index: Path) -> Searcher:
     return Searcher(demo_index)
