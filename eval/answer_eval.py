@@ -65,9 +65,9 @@ class AnswerRow:
 @dataclass(slots=True)
 class AnswerSummary:
     n: int
-    key_term_recall: float
-    citation_precision: float
-    false_abstention: float
+    key_term_recall: float | None  # None when the group holds no answerable question
+    citation_precision: float | None  # None when no answer in the group cited anything
+    false_abstention: float | None
     abstention_near_miss: float | None
     abstention_other_gemeente: float | None
     ms_per_question: float
@@ -139,11 +139,13 @@ def _rate(values: Sequence[bool]) -> float | None:
 def summarize(rows: Sequence[AnswerRow]) -> AnswerSummary:
     answerable = [r for r in rows if r.key_term_recall is not None]
     unanswerable = [r for r in rows if r.key_term_recall is None]
+    recalls = [r.key_term_recall for r in answerable if r.key_term_recall is not None]
+    precisions = [r.citation_precision for r in answerable if r.citation_precision is not None]
     return AnswerSummary(
         n=len(rows),
-        key_term_recall=mean([r.key_term_recall for r in answerable if r.key_term_recall is not None]),
-        citation_precision=mean([r.citation_precision for r in answerable if r.citation_precision is not None]),
-        false_abstention=_rate([r.abstained for r in answerable]) or 0.0,
+        key_term_recall=mean(recalls) if recalls else None,
+        citation_precision=mean(precisions) if precisions else None,
+        false_abstention=_rate([r.abstained for r in answerable]),
         abstention_near_miss=_rate([r.abstained for r in unanswerable if r.unanswerable_kind == "near_miss"]),
         abstention_other_gemeente=_rate([r.abstained for r in unanswerable if r.unanswerable_kind == "other_gemeente"]),
         ms_per_question=mean([r.ms for r in rows]),
@@ -212,29 +214,32 @@ ANSWER_HEADER = (
 )
 
 
-def _fmt(value: float | None) -> str:
+def format_score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
+
+
+def _scores(s: AnswerSummary) -> str:
+    values = (
+        s.key_term_recall, s.citation_precision, s.false_abstention, s.abstention_near_miss,
+        s.abstention_other_gemeente,
+    )  # fmt: skip
+    return " | ".join(format_score(v) for v in values)
 
 
 def format_answer_table(reports: Sequence[AnswerReport]) -> str:
     lines = [ANSWER_HEADER, "|---|---|---|---|---|---|---|"]
     for r in reports:
-        s = r.overall
-        lines.append(
-            f"| {r.system} | {_fmt(s.key_term_recall)} | {_fmt(s.citation_precision)} | {_fmt(s.false_abstention)} "
-            f"| {_fmt(s.abstention_near_miss)} | {_fmt(s.abstention_other_gemeente)} | {s.ms_per_question:.0f} |"
-        )
+        lines.append(f"| {r.system} | {_scores(r.overall)} | {r.overall.ms_per_question:.0f} |")
     return "\n".join(lines)
 
 
 def format_answer_breakdown(title: str, groups: dict[str, AnswerSummary]) -> str:
+    """Per-group answer scores; "—" where a group has no question the column applies to."""
     lines = [
-        f"| {title} | n | key-term recall | citation precision | false abstention |",
-        "|---|---|---|---|---|",
+        f"| {title} | n | key-term recall | citation precision | false abstention | abstention near miss "
+        "| abstention other gemeente |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, s in groups.items():
-        lines.append(
-            f"| {name} | {s.n} | {_fmt(s.key_term_recall)} | {_fmt(s.citation_precision)} "
-            f"| {_fmt(s.false_abstention)} |"
-        )
+        lines.append(f"| {name} | {s.n} | {_scores(s)} |")
     return "\n".join(lines)

@@ -25,6 +25,7 @@ from eval.answer_eval import (
     AnswerReport,
     format_answer_breakdown,
     format_answer_table,
+    format_score,
     run_answer_eval,
 )
 from eval.baselines import BASELINES, ROOT, build_retrievers, check_systems, describe_systems
@@ -72,8 +73,8 @@ def format_split_table(reports: Sequence[RetrievalReport], answers: Sequence[Ans
     for a in answers:
         for split, summary in a.by_split.items():
             lines.append(
-                f"| {a.system} | {split} | {summary.n} | | | | {summary.key_term_recall:.3f} "
-                f"| {summary.citation_precision:.3f} |"
+                f"| {a.system} | {split} | {summary.n} | | | | {format_score(summary.key_term_recall)} "
+                f"| {format_score(summary.citation_precision)} |"
             )
     return "\n".join(lines)
 

@@ -8,7 +8,9 @@ from eval.answer_eval import (
     AnswerOutput,
     AnswerReport,
     CitedPassage,
+    breakdown,
     citation_precision,
+    format_answer_breakdown,
     format_answer_table,
     score_answer,
     summarize,
@@ -62,3 +64,16 @@ def test_abstention_split_and_false_abstention() -> None:
     assert rows[2].key_term_recall is None and rows[2].citation_precision is None
     report = AnswerReport("x", summary, rows)
     assert "| x | 0.500 | 1.000 | 0.500 | 0.500 | 1.000 |" in format_answer_table([report])
+
+
+def test_breakdown_shows_no_score_for_groups_without_answerable_questions() -> None:
+    rows = [
+        score_answer(question(), AnswerOutput("181 [1]", False, (CitedPassage(FILE, "181"),)), 1.0),
+        score_answer(question("unanswerable", "other_gemeente"), AnswerOutput("...", True, ()), 1.0),
+    ]
+    groups = breakdown(rows, lambda r: r.type)
+    assert groups["unanswerable"].key_term_recall is None
+    assert groups["unanswerable"].citation_precision is None and groups["unanswerable"].false_abstention is None
+    table = format_answer_breakdown("type", groups)
+    assert "| unanswerable | 1 | — | — | — | — | 1.000 |" in table
+    assert "| lookup | 1 | 1.000 | 1.000 | 0.000 | — | — |" in table
