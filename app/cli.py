@@ -224,13 +224,9 @@ def _llm(provider: str, model: str | None, url: str | None) -> Any:
     """The configured language model, or None for extractive answers."""
     if provider == "none":
         return None
-    from app.llm import LLMSettings, make_llm
+    from app.llm import llm_settings, make_llm
 
-    overrides = {k: v for k, v in (("model", model), ("url", url)) if v}
-    try:
-        return make_llm(LLMSettings(provider=provider, **overrides))  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise BeleidsvraagError(f"invalid LLM settings: {exc.errors()[0]['msg']}") from exc
+    return make_llm(llm_settings(provider, model, url))
 
 
 @main.command()
@@ -358,12 +354,27 @@ def compare(index_dir: Path | None, themes: tuple[str, ...], gemeenten: tuple[st
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder (default eval/reports).")
 @click.option("--system", "systems", multiple=True, help="Retrieval system to run (repeatable; default all).")
 @click.option("--no-answers", is_flag=True, help="Skip the answer eval.")
+@click.option(
+    "--set", "sets", multiple=True, help="Only this question set: dev, held-out, held-out-b, ... (repeatable)."
+)
+@click.option(
+    "--llm", type=click.Choice(["none", "ollama", "openai"]), default="none", show_default=True,
+    help="Also evaluate the answers this model server words (the environment's BELEIDSVRAAG_LLM_* fill the rest).",
+)  # fmt: skip
+@click.option("--llm-model", help="Model name on the server.")
+@click.option("--llm-url", help="Server address (default per provider).")
 @friendly_errors
-def eval_command(index_dir: Path | None, out: Path | None, systems: tuple[str, ...], no_answers: bool) -> None:
+def eval_command(
+    index_dir: Path | None, out: Path | None, systems: tuple[str, ...], no_answers: bool, sets: tuple[str, ...],
+    llm: str, llm_model: str | None, llm_url: str | None,
+) -> None:  # fmt: skip
     """Run the eval: retrieval systems and baselines, then answers; writes the report."""
     from eval.report import main as eval_main
 
     settings = _settings(index=index_dir)
     argv = ["--index", str(settings.index)] + (["--out", str(out)] if out else [])
     argv += [arg for s in systems for arg in ("--system", s)] + (["--no-answers"] if no_answers else [])
+    argv += [arg for s in sets for arg in ("--set", s)] + ["--llm", llm]
+    for flag, value in (("--llm-model", llm_model), ("--llm-url", llm_url)):
+        argv += [flag, value] if value else []
     eval_main(argv)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import prompts
@@ -72,6 +72,16 @@ class LLMSettings(BaseSettings):
     def _default_url(self) -> LLMSettings:
         self.url = (self.url or DEFAULT_URLS.get(self.provider, "")).rstrip("/")
         return self
+
+
+def llm_settings(provider: str, model: str | None = None, url: str | None = None) -> LLMSettings:
+    """Settings from command-line choices (the environment fills the rest); invalid ones become a
+    ConfigurationError with pydantic's reason."""
+    overrides = {k: v for k, v in (("model", model), ("url", url)) if v}
+    try:
+        return LLMSettings(provider=provider, **overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigurationError(f"invalid LLM settings: {exc.errors()[0]['msg']}") from exc
 
 
 def make_llm(settings: LLMSettings) -> LLM:

@@ -10,7 +10,9 @@
 
 The baseline in the same run is the naive answer a reader gets without answer
 selection: the first 1,000 characters of our own ranked passages, each passage
-a "citation", never abstaining.
+a "citation", never abstaining. With a language model configured, the generative
+answers over the same passages are a third system; an answer that fell back to
+the extractive one (server error, no valid citation) counts as such.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ ANSWER_BUDGET = 1000
 CITATIONS_K = 5
 OURS = "ours-extractive"
 NAIVE = "naive-first-1000c"
+GENERATIVE = "ours-llm"
+FALLBACK = "extractive-fallback"  # the mode of a generative answer that fell back to the extractive one
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,7 @@ class AnswerOutput:
     text: str
     abstained: bool
     citations: tuple[CitedPassage, ...]
+    mode: str = "extractive"  # "extractive", "llm", "extractive-fallback", "naive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ class AnswerRow:
     citation_precision: float | None  # None when nothing was cited or the question is unanswerable
     ms: float
     answer: str
+    mode: str = "extractive"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +77,7 @@ class AnswerSummary:
     abstention_near_miss: float | None
     abstention_other_gemeente: float | None
     ms_per_question: float
+    fallbacks: int = 0  # generative answers that fell back to the extractive one
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,6 +136,7 @@ def score_answer(question: Question, output: AnswerOutput, ms: float) -> AnswerR
         ),
         ms=ms,
         answer=output.text[:ANSWER_BUDGET],
+        mode=output.mode,
     )
 
 
@@ -149,6 +157,7 @@ def summarize(rows: Sequence[AnswerRow]) -> AnswerSummary:
         abstention_near_miss=_rate([r.abstained for r in unanswerable if r.unanswerable_kind == "near_miss"]),
         abstention_other_gemeente=_rate([r.abstained for r in unanswerable if r.unanswerable_kind == "other_gemeente"]),
         ms_per_question=mean([r.ms for r in rows]),
+        fallbacks=sum(r.mode == FALLBACK for r in rows),
     )
 
 
@@ -178,26 +187,45 @@ def evaluate_answers(
     )
 
 
-def run_answer_eval(index_folder: Path, questions: Sequence[Question]) -> list[AnswerReport]:
-    """Our extractive assistant and the naive baseline on the same index and questions."""
+def run_answer_eval(index_folder: Path, questions: Sequence[Question], llm: Any = None) -> list[AnswerReport]:
+    """Our extractive assistant and the naive baseline on the same index and questions; with ``llm`` (a
+    llama-index LLM) also the generative answers the assistant gives with that model."""
     from app.assistant import Assistant
     from index.search import Searcher
 
     searcher = Searcher(index_folder)
     assistant = Assistant(searcher)
 
+    def output(answer: Any) -> AnswerOutput:
+        cited = tuple(CitedPassage(c.hit.chunk.path, c.hit.chunk.text) for c in answer.citations)
+        return AnswerOutput(answer.answer, answer.abstained, cited, answer.mode)
+
     def ours(question: Question) -> AnswerOutput:
-        result = assistant.ask(question.question)
-        cited = tuple(CitedPassage(c.hit.chunk.path, c.hit.chunk.text) for c in result.citations)
-        return AnswerOutput(result.answer, result.abstained, cited)
+        return output(assistant.ask(question.question))
+
+    def generative(question: Question) -> AnswerOutput:
+        return output(assistant.answer(question.question, llm=llm))
 
     def naive(question: Question) -> AnswerOutput:
         hits = searcher.search(question.question, top_k=10).hits
         text = "\n".join(h.chunk.text for h in hits)[:ANSWER_BUDGET]
         used = [h for h, start in zip(hits, _starts(hits), strict=True) if start < ANSWER_BUDGET]
-        return AnswerOutput(text, False, tuple(CitedPassage(h.chunk.path, h.chunk.text) for h in used))
+        return AnswerOutput(text, False, tuple(CitedPassage(h.chunk.path, h.chunk.text) for h in used), "naive")
 
-    return [evaluate_answers(OURS, ours, questions), evaluate_answers(NAIVE, naive, questions)]
+    reports = [evaluate_answers(OURS, ours, questions), evaluate_answers(NAIVE, naive, questions)]
+    if llm is not None:
+        reports.append(evaluate_answers(GENERATIVE, generative, questions))
+    return reports
+
+
+def fallback_lines(reports: Sequence[AnswerReport]) -> list[str]:
+    """A sentence per generative system on how many of its answers fell back to the extractive one."""
+    return [
+        f"{r.system}: {r.overall.fallbacks} of {r.overall.n} answers fell back to the extractive answer "
+        "(server error, empty reply or no valid citation); they are scored as given."
+        for r in reports
+        if r.system == GENERATIVE
+    ]
 
 
 def _starts(hits: Sequence[Any]) -> list[int]:

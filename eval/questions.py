@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,3 +56,14 @@ def load_questions(folder: Path = QUESTIONS_DIR) -> list[Question]:
                 row["split"] = split_of(path)
                 questions.append(Question(**row))
     return questions
+
+
+def select_sets(questions: Sequence[Question], names: Sequence[str]) -> list[Question]:
+    """The questions of the named sets ("dev", "held-out", "held-out-k", ...), all of them for no names;
+    an unknown name is refused with the names there are."""
+    if not names:
+        return list(questions)
+    known = list(dict.fromkeys(q.split for q in questions))
+    if unknown := [n for n in names if n not in known]:
+        raise ValueError(f"unknown question set {', '.join(unknown)}; the sets are: {', '.join(known)}")
+    return [q for q in questions if q.split in names]

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from typing import Any
 from eval.answer_eval import (
     OURS,
     AnswerReport,
+    fallback_lines,
     format_answer_breakdown,
     format_answer_table,
     format_score,
@@ -30,8 +32,9 @@ from eval.answer_eval import (
 )
 from eval.baselines import BASELINES, ROOT, build_retrievers, check_systems, describe_systems
 from eval.metrics import BUDGET_CHARS
-from eval.questions import Question, load_questions
+from eval.questions import Question, load_questions, select_sets
 from eval.retrieval_eval import RetrievalReport, Summary, evaluate
+from ingest.errors import BeleidsvraagError
 from ingest.store import read_manifest
 
 log = logging.getLogger(__name__)
@@ -158,6 +161,8 @@ def render_markdown(
             parts += [format_breakdown(title, groups), ""]
     if answers:
         parts += ["## Answers", "", format_answer_table(answers), ""]
+        if notes := fallback_lines(answers):
+            parts += [*notes, ""]
         ours = next((r for r in answers if r.system == OURS), None)
         if ours is not None:
             parts += [f"## Answer breakdowns for {OURS}", ""]
@@ -212,10 +217,13 @@ def run_retrieval_eval(
     questions: Sequence[Question] | None = None,
     k: int = 10,
     answers: bool = True,
+    llm: Any = None,
+    llm_settings: dict[str, Any] | None = None,
 ) -> tuple[list[RetrievalReport], list[AnswerReport]]:
     """Build the systems over ``index_folder``, evaluate each on the questions
     (default: the whole eval set), evaluate the answers unless ``answers`` is
-    false, and write the report when ``out_folder`` is given."""
+    false (with ``llm`` also the generative ones; ``llm_settings`` describes it
+    in the report), and write the report when ``out_folder`` is given."""
     names = check_systems(systems)
     questions = load_questions() if questions is None else questions
     manifest = read_manifest(index_folder)
@@ -226,7 +234,7 @@ def run_retrieval_eval(
     for retriever in retrievers:
         log.info("evaluating %s", retriever.name)
         reports.append(evaluate(retriever, questions, k))
-    answer_reports = run_answer_eval(index_folder, questions) if answers else []
+    answer_reports = run_answer_eval(index_folder, questions, llm) if answers else []
     if out_folder is not None:
         settings = {
             "k": k,
@@ -237,6 +245,8 @@ def run_retrieval_eval(
             "build_seconds": round(build_seconds, 1),
             "systems": describe_systems(names),
         }
+        if llm is not None and answers:
+            settings["llm"] = llm_settings or {}
         write_report(reports, out_folder, settings=settings, manifest=manifest, answers=answer_reports)
     return reports, answer_reports
 
@@ -249,15 +259,55 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="report folder")
     parser.add_argument("--system", action="append", dest="systems", help="system to run (repeatable; default all)")
     parser.add_argument("--no-answers", action="store_true", help="skip the answer eval")
+    parser.add_argument(
+        "--set", action="append", dest="sets", default=[],
+        help="only this question set: dev, held-out, held-out-b, ... (repeatable; default all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--llm", choices=["none", "ollama", "openai"], default="none",
+        help="also evaluate the answers this model server words (default: extractive only)",
+    )  # fmt: skip
+    parser.add_argument("--llm-model", help="model name on the server (env BELEIDSVRAAG_LLM_MODEL)")
+    parser.add_argument("--llm-url", help="server address (env BELEIDSVRAAG_LLM_URL; default per provider)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        run(args)
+    except (BeleidsvraagError, ValueError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def run(args: argparse.Namespace) -> None:
+    """The eval the parsed arguments ask for, with its tables printed."""
     start = time.perf_counter()
-    reports, answers = run_retrieval_eval(args.index, args.out, args.systems, answers=not args.no_answers)
+    questions = select_sets(load_questions(), args.sets)
+    llm, llm_settings = connect_llm(args.llm, args.llm_model, args.llm_url) if not args.no_answers else (None, None)
+    reports, answers = run_retrieval_eval(
+        args.index, args.out, args.systems, questions=questions, answers=not args.no_answers, llm=llm,
+        llm_settings=llm_settings,
+    )  # fmt: skip
     print(format_table(reports))
     if answers:
         print()
         print(format_answer_table(answers))
+        for line in fallback_lines(answers):
+            print(line)
     print(f"\n{time.perf_counter() - start:.1f} s; report in {args.out}")
+
+
+def connect_llm(provider: str, model: str | None, url: str | None) -> tuple[Any, dict[str, Any] | None]:
+    """The configured model and its settings for the report, or (None, None) for ``none``. One short request
+    first: a server that does not answer stops the eval before it starts, instead of turning every answer
+    into a fallback."""
+    if provider == "none":
+        return None, None
+    from app.llm import chat_text, llm_settings, make_llm
+
+    settings = llm_settings(provider, model, url)
+    llm = make_llm(settings)
+    chat_text(llm, "Antwoord met één woord: klaar?")  # raises LLMError (a BeleidsvraagError) when unreachable
+    return llm, {"provider": settings.provider, "model": settings.model, "url": settings.url}
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -37,6 +38,7 @@ class ModelServer:
 
     def __init__(self) -> None:
         self.script = Script()
+        self.responder: Callable[[str], str] | None = None  # a reply made from each prompt, instead of the script
         self.requests: list[dict[str, Any]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -90,6 +92,8 @@ def _handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             server.requests.append({"path": self.path, "body": body})
             script = server.script
+            if server.responder is not None:
+                script = Script([server.responder(server.prompts()[-1])])
             time.sleep(script.delay)
             if script.garbage:
                 self._start(200, "text/event-stream" if body.get("stream") else "application/json")
