@@ -40,6 +40,7 @@ RANK_BONUS = 0.35  # a unit from the best passage gets this much, from the k-th 
 #: A list's introduction must name this share of the question's (focus) weight to make it a list answer.
 INTRO_SHARE = 0.1  # 0 → 0.1: key-term recall +0.005, citation precision +0.008 (no set worse by more than 0.005)
 COUNT_BONUS = 0.25  # a list with as many items as the question asks for
+WHY_BONUS = 0.5  # a unit giving a cause or reason, for a "waarom" question
 
 _TYPES = (
     ("money", r"\bwelke? \w*(?:bedrag|budget)\b|\bhoeveel (?:geld|euro)\b|\bwat kost\b|\bwat kosten\b|\bhoe duur\b"),
@@ -56,6 +57,7 @@ _TYPES = (
             r"|burgemeester|wethouder|bestuurder|voorzitter|minister|directeur|ambtenaar|\w*bureau|bedrijf|stichting"
             r"|afdeling)\b|\bhoe heet\b|\bwat is de naam\b|\bwaar\b.*\bterecht\b|\bbij welke\b"),
     ("list", r"\bnoem\b|\bwelke\b(?:\W+\w+){0,3}?\W+\w+(?:en|s|'s|’s)\b|\bwat zijn de\b"),
+    ("why", r"\bwaarom\b|\bom welke redenen?\b|\bwat is de (?:reden|oorzaak)\b|\bhoe komt het\b"),
 )  # fmt: skip
 VALUE_KINDS = ("money", "numeric", "frequency", "day", "date", "period", "law")  # questions asking for a value
 _MONEY = re.compile(
@@ -75,6 +77,14 @@ _NUMBER = re.compile(
     r"|\b[eé]én\b"
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: A cause or reason given, the answer to "waarom": "omdat", "doordat", "te maken met", "oorzaken:", and "Door X te
+#: doen, kan Y" (what X brings). Not "daarom": it draws a conclusion whose reason stands in the sentence before.
+CAUSE = re.compile(
+    r"\b(?:omdat|doordat|daardoor|vanwege|waardoor|oorza\w*|redenen?|te maken met|als gevolg van|komt door"
+    r"|het gevolg van|leidt tot)\b"
+    r"|\bDoor (?:\w+\W+){1,12}?te \w+,? (?:kan|kunnen|wordt|worden|is|zijn)\b",
+    re.I,
+)
 #: A legal basis: an article number, or a law by name ("Politiewet", "Wet Bibob", "Gemeentewet").
 _LAW = re.compile(r"\bartikel \d+\w*|\b[A-Z]\w+wet\b|\bWet [a-zA-Z]\w+|\bAlgemene wet\b|\bAPV\b")
 _FREQUENCY = re.compile(
@@ -90,7 +100,7 @@ _DATE = re.compile(r"\b" + _MONTH + r"\b|\b(?:19|20)\d\d\b", re.I)
 
 
 def question_type(question: str) -> str:
-    """money, numeric, frequency, day, date, period, law, who, list or lookup."""
+    """money, numeric, frequency, day, date, period, law, who, list, why or lookup."""
     for name, pattern in _TYPES:
         if re.search(pattern, question, re.I):
             return name
@@ -324,6 +334,8 @@ def score_unit(
         score += 0.5
     if kind == "who" and names_new(unit.text, concepts, analyze):
         score += 0.25
+    if kind == "why" and CAUSE.search(unit.text):
+        score += WHY_BONUS
     if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
         score += 0.5 + (COUNT_BONUS if count is not None and unit.items == count else 0.0)
     return score - 0.0002 * max(0, len(unit.text) - 250)

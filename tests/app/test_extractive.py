@@ -146,6 +146,19 @@ def test_a_who_question_prefers_a_name_the_question_does_not_give(analyzer: Dutc
     assert extractive.names_new("Rob Welten\nBurgemeester", concepts(analyzer, question), analyzer.terms)
 
 
+def test_a_why_question_prefers_the_sentence_giving_a_cause(analyzer: DutchAnalyzer) -> None:
+    topic = hit("Online oplichting neemt toe, en slachtoffers doen niet altijd aangifte bij de politie.", rank=0)
+    answer = hit("Slachtoffers van oplichting doen vaak geen aangifte; dat heeft te maken met schaamte.", rank=1)
+    question = "Waarom doen slachtoffers van online oplichting niet altijd aangifte?"
+    assert question_type(question) == "why"
+    assert "schaamte" in best_unit(analyzer, [topic, answer], question).text
+    # "Door X te doen, kan Y" gives what X brings; "Door X te doen in Y" names a means, no reason
+    assert extractive.CAUSE.search("Door het plan samen te maken kunnen middelen effectiever worden ingezet.")
+    assert not extractive.CAUSE.search("Door alle thema's mee te nemen in het beeld, wordt zichtbaar waar focus ligt.")
+    # "daarom" draws a conclusion: its reason stands in the sentence before
+    assert not extractive.CAUSE.search("Het is daarom belangrijk dat het team is aangesloten.")
+
+
 def test_a_law_question_prefers_the_sentence_naming_the_article(analyzer: DutchAnalyzer) -> None:
     general = hit("De gemeenteraad stelt het integraal veiligheidsplan vast; het plan is een plicht.", rank=0)
     answer = hit("Het integraal veiligheidsplan is verplicht volgens artikel 38b van de Politiewet.", rank=1)
