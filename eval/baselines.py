@@ -29,7 +29,7 @@ from rank_bm25 import BM25Okapi
 
 from index.search import Searcher
 from index.settings import SearchSettings
-from ingest.errors import BeleidsvraagError
+from ingest.errors import BeleidsvraagError, ConfigurationError
 from ingest.loaders import read_file
 from ingest.store import read_chunks, read_manifest
 
@@ -184,11 +184,11 @@ def build_llamaindex_nodes(files: Sequence[Path]) -> list[BaseNode]:
 
 
 def check_systems(systems: Sequence[str] | None) -> list[str]:
-    """The requested system names in a fixed order; unknown names raise ``ValueError``."""
+    """The requested system names in a fixed order; unknown names raise ``ConfigurationError``."""
     wanted = list(SYSTEMS) if systems is None else list(systems)
     unknown = [s for s in wanted if s not in SYSTEMS]
     if unknown:
-        raise ValueError(f"unknown retrieval system(s) {unknown}; known: {', '.join(SYSTEMS)}")
+        raise ConfigurationError(f"unknown retrieval system(s) {unknown}; known: {', '.join(SYSTEMS)}")
     return [s for s in SYSTEMS if s in wanted]
 
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import ConfigurationError
+
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
 DEV, HELD_OUT = "dev", "held-out"
 
@@ -65,5 +67,5 @@ def select_sets(questions: Sequence[Question], names: Sequence[str]) -> list[Que
         return list(questions)
     known = list(dict.fromkeys(q.split for q in questions))
     if unknown := [n for n in names if n not in known]:
-        raise ValueError(f"unknown question set {', '.join(unknown)}; the sets are: {', '.join(known)}")
+        raise ConfigurationError(f"unknown question set {', '.join(unknown)}; the sets are: {', '.join(known)}")
     return [q for q in questions if q.split in names]

@@ -273,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         run(args)
-    except (BeleidsvraagError, ValueError) as exc:
+    except BeleidsvraagError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         sys.exit(2)
 

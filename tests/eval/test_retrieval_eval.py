@@ -22,6 +22,7 @@ from eval.retrieval_eval import (
     summarize,
     type_key,
 )
+from ingest.errors import ConfigurationError
 
 
 def _row(
@@ -118,7 +119,7 @@ def test_split_table_shows_each_system_per_question_set() -> None:
 
 
 def test_unknown_system_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown retrieval system"):
+    with pytest.raises(ConfigurationError, match="unknown retrieval system"):
         check_systems(["bm25-whitespace", "magic"])
 
 
