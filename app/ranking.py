@@ -19,9 +19,11 @@ RERANK_DEPTH = 15  # fused passages reordered by their answer (15 and 20 measure
 
 
 def question_concepts(searcher: Searcher, question: str) -> list[Concept]:
-    """The question's concepts weighted by the rarity of their terms in the index, without the gemeente
-    names (every passage of a gemeente has them)."""
-    names = [m.surface for m in load_gazetteer().mentions(question)]
+    """The question's concepts weighted by the rarity of their terms in the index, without the names of the
+    gemeenten the index holds documents of (every passage of a gemeente has them). Another gemeente named
+    ("de veiligheidshuizen van Enschede en Almelo") is what the question asks about."""
+    own = set(searcher.gemeenten)
+    names = [m.surface for m in load_gazetteer().mentions(question) if m.gemeente in own]
     idf = searcher.lexical.idf
     weighted = []
     for concept in searcher.lexical.analyzer.query_concepts(question, skip=names):

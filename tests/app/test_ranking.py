@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.extractive import rank_by_answer
-from app.ranking import RERANK_DEPTH, answer_search
+from app.ranking import RERANK_DEPTH, answer_search, question_concepts
 from index.analyzer import DutchAnalyzer
 from index.search import Searcher
 from tests.app.test_extractive import VOCABULARY, concepts, hit
@@ -54,3 +54,14 @@ def test_a_comparison_keeps_its_interleaving_per_gemeente(searcher: Searcher) ->
     question = "Vergelijk de aanpak van jeugdoverlast in Dinkelland en Haaksbergen"
     ranked = [h.chunk.chunk_id for h in answer_search(searcher, question, top_k=6).hits]
     assert ranked == [h.chunk.chunk_id for h in searcher.search(question, top_k=6).hits]
+
+
+def test_only_the_indexed_gemeenten_are_no_concepts(searcher: Searcher) -> None:
+    # Hengelo has documents in the index: its name is in every one of its passages' context, so it
+    # names no concept; Enschede and Almelo have none, and the question asks about them.
+    question = "Wanneer zijn de veiligheidshuizen van Enschede, Hengelo en Almelo samengevoegd?"
+    terms = set().union(*(c.full for c in question_concepts(searcher, question)))
+    analyze = searcher.lexical.analyzer.terms
+    assert set(analyze("Enschede")) <= terms and set(analyze("Almelo")) <= terms
+    assert terms.isdisjoint(analyze("Hengelo"))
+    assert "Hengelo" in searcher.gemeenten and "Enschede" not in searcher.gemeenten
