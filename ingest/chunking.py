@@ -29,6 +29,8 @@ Splitter = Callable[[str], list[tuple[int, int]]]
 LIST_INTRO_CHARS = 300
 _LIST_ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
 _LIST_NUMBER = re.compile(r"\(?\d{1,2}[.)]|[a-z][.)]")
+#: A currency sign with a full stop ("Bijdrage Halt Twente €. 5.668,--"): the amount follows, no sentence ends.
+_CURRENCY_STOP = re.compile(r"(?:€|\bfl|\bEUR)\s?\.$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             end -= 1
         if end <= start:
             continue
-        if spans and _LIST_NUMBER.fullmatch(text[spans[-1][0] : spans[-1][1]]):
-            spans[-1] = (spans[-1][0], end)  # "1." is not a sentence: it numbers the next one
+        previous = text[spans[-1][0] : spans[-1][1]] if spans else ""
+        if spans and (_LIST_NUMBER.fullmatch(previous) or _CURRENCY_STOP.search(previous)):
+            spans[-1] = (spans[-1][0], end)  # "1." is not a sentence: it numbers the next one; "€." an amount
         else:
             spans.append((start, end))
     return spans

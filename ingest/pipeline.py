@@ -37,7 +37,7 @@ from ingest.structure import (
 log = logging.getLogger(__name__)
 
 #: Bumped whenever cleaning, structure or metadata rules change what they produce.
-PIPELINE_VERSION = "11"
+PIPELINE_VERSION = "12"
 Progress = Callable[[str, int, int], None]
 
 

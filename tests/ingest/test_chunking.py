@@ -54,6 +54,14 @@ def test_dutch_abbreviations_do_not_end_sentences() -> None:
     ]
 
 
+def test_a_currency_sign_with_a_full_stop_ends_no_sentence() -> None:
+    text = "De bijdrage aan Halt is €. 5.668,-- per jaar. Daarna volgt de evaluatie."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "De bijdrage aan Halt is €. 5.668,-- per jaar.",
+        "Daarna volgt de evaluatie.",
+    ]
+
+
 def test_sentence_splitting_does_not_load_torch_but_leaves_it_importable() -> None:
     """spaCy's thinc would import torch (seconds) for nothing; in a fresh process it stays unloaded, and
     a neural embedder imported afterwards still gets it."""
