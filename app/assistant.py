@@ -56,6 +56,8 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 #: The question words of a question: more than one ("wanneer …, en hoeveel …") asks for more than one thing.
 _ASKS = re.compile(r"\b(?:hoeveel|welke?|wanneer|waarom|hoe|wie|wat|waar|noem|sinds)\b", re.I)
 _SOURCES = re.compile(r"\bvolgens\b", re.I)
+_SINCE_ASKED = re.compile(r"\b(?:sinds|vanaf) wanneer\b", re.I)
+_SINCE = re.compile(r"\b(?:sinds|vanaf|sedert) (?!wanneer\b)\w+", re.I)  # "sinds corona", "vanaf de invoering"
 
 
 def single_ask(question: str) -> bool:
@@ -434,7 +436,10 @@ def missing_value(question: str, kind: str, units: Sequence[Unit], hits: Sequenc
         return "De gevonden passages noemen geen datum bij dit onderwerp."
     kind = "date" if kind == "day" else kind  # a year near the topic may still be all the documents say
     written = kind == "numeric" and any(NUMBER_WORDS.search(u.text) for u in units)  # "veertien gemeenten"
-    if kind in ("money", "numeric", "date") and not written and not any(has_value(u.text, kind) for u in units):
+    # "sinds wanneer" may be answered by an event: "Sinds corona is ..."
+    since = kind == "date" and bool(_SINCE_ASKED.search(question)) and any(_SINCE.search(u.text) for u in units)
+    valued = written or since or any(has_value(u.text, kind) for u in units)
+    if kind in ("money", "numeric", "date") and not valued:
         asked = {"money": "bedrag", "numeric": "bedrag of aantal", "date": "datum of jaar"}[kind]
         return f"De gevonden passages noemen geen {asked} bij dit onderwerp."
     if len(years) == 1 and not any(years[0] in f"{h.chunk.text} {h.chunk.period}" for h in hits):

@@ -220,6 +220,19 @@ def test_a_day_question_is_not_answered_by_the_years_it_names_itself() -> None:
     assert missing_value(question, "day", [Unit(0, 0, 40, "De raad stelde het plan in 2023 vast.")], []) == ""
 
 
+def test_sinds_wanneer_may_be_answered_by_an_event() -> None:
+    from app.assistant import missing_value
+    from app.extractive import Unit
+
+    question = "Sinds wanneer neemt de onvrede over de overheid toe?"
+    event = [Unit(0, 0, 60, "Sinds corona is een toenemende onvrede over de overheid merkbaar.")]
+    assert missing_value(question, "date", event, []) == ""
+    # without a "sinds" in the question, a date is still asked for; without one in the text, nothing answers
+    assert "datum" in missing_value("Wanneer neemt de onvrede over de overheid toe?", "date", event, [])
+    quiet = [Unit(0, 0, 50, "Er is een toenemende onvrede over de overheid merkbaar.")]
+    assert "datum" in missing_value(question, "date", quiet, [])
+
+
 @pytest.mark.parametrize(
     ("question", "single"),
     [
