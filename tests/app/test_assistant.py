@@ -189,7 +189,9 @@ def test_ask_cli_json_and_batch(demo_index: Path) -> None:
     assert set(data) >= {"question", "answer", "abstained", "mode", "period_note", "citations", "hits"}
     assert set(data["citations"][0]) == {"n", "chunk_id", "text", "section", "page_start", "page_end", "document"}
     batch = runner.invoke(
-        main, ["ask", "-", "--index", str(demo_index)], input="Wat doet Zeewolde?\nWat zijn de prioriteiten van Losser?\n"
+        main,
+        ["ask", "-", "--index", str(demo_index)],
+        input="Wat doet Zeewolde?\nWat zijn de prioriteiten van Losser?\n",
     )
     rows = [json.loads(line) for line in batch.output.splitlines()]
     assert [r["abstained"] for r in rows] == [True, False]
