@@ -20,7 +20,7 @@ RERANK_DEPTH = 15  # fused passages reordered by their answer (15 and 20 measure
 
 def question_concepts(searcher: Searcher, question: str) -> list[Concept]:
     """The question's concepts weighted by the rarity of their terms in the index, without the names of the
-    gemeenten the index holds documents of (every passage of a gemeente has them). Another gemeente named
+    gemeenten the index holds passages of (every passage of a gemeente has them in its context). Another gemeente named
     ("de veiligheidshuizen van Enschede en Almelo") is what the question asks about."""
     own = set(searcher.gemeenten)
     names = [m.surface for m in load_gazetteer().mentions(question) if m.gemeente in own]

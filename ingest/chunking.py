@@ -94,7 +94,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if end <= start:
             continue
         previous = text[spans[-1][0] : spans[-1][1]] if spans else ""
-        if spans and (_LIST_NUMBER.fullmatch(previous) or _CURRENCY_STOP.search(previous)):
+        if _LIST_NUMBER.fullmatch(previous) or _CURRENCY_STOP.search(previous):
             spans[-1] = (spans[-1][0], end)  # "1." is not a sentence: it numbers the next one; "€." an amount
         else:
             spans.append((start, end))
