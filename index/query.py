@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from ingest.gazetteer import load_gazetteer
+from ingest.gazetteer import Mention, load_gazetteer
 
 #: Cues that always set gemeenten side by side ("welke gemeenten", "per gemeente").
 COMPARISON_CUES = re.compile(
@@ -78,15 +78,78 @@ class QueryInfo:
     comparison: bool = False
     doc_types: tuple[str, ...] = ()  # kinds of document the question names
     notes: tuple[str, ...] = field(default=())
+    #: for a comparison that asks each gemeente its own thing ("Wat droeg Losser bij, en welk bedrag
+    #: reserveert Hengelo?"): per gemeente, the question without the other gemeenten' clauses
+    clauses: tuple[tuple[str, str], ...] = ()
+
+    def question_for(self, gemeente: str, question: str) -> str:
+        """What ``question`` asks of ``gemeente``: its own clause with the shared ones, or all of it."""
+        return dict(self.clauses).get(gemeente, question)
 
 
 def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo:
     """Find gemeenten ("in Hengelo", "Losserse", "Haaksbergs"), years and comparison cues."""
-    named = list(dict.fromkeys(m.gemeente for m in load_gazetteer().mentions(query)))
+    mentions = load_gazetteer().mentions(query)
+    named = list(dict.fromkeys(m.gemeente for m in mentions))
     known = tuple(g for g in named if g in corpus_gemeenten)
     unknown = tuple(g for g in named if g not in corpus_gemeenten)
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
     several = len(known) + len(unknown) >= 2 and not JOINT_CUES.search(query)
     comparison = several or comparison_cue(query, len(known) + len(unknown))
-    doc_types = tuple(dict.fromkeys(t for cue, types in DOC_TYPE_CUES if cue.search(query) for t in types))
-    return QueryInfo(known, unknown, years, comparison, doc_types=doc_types)
+    doc_types = named_doc_types(query)
+    clauses = gemeente_clauses(query, mentions, known) if comparison else ()
+    return QueryInfo(known, unknown, years, comparison, doc_types=doc_types, clauses=clauses)
+
+
+def named_doc_types(query: str) -> tuple[str, ...]:
+    """The kinds of document a question names ("volgens de benchmark": benchmark)."""
+    return tuple(dict.fromkeys(t for cue, types in DOC_TYPE_CUES if cue.search(query) for t in types))
+
+
+#: Where a question goes on to ask the next gemeente its own thing: ", en welk bedrag ...", " en volgens het
+#: Hengelose ...", "; ...", or the specifics after a colon ("Welke rol krijgen inwoners: wat belooft Losser, en ...").
+_CLAUSE_BREAK = re.compile(
+    r",?\s+en\s+(?=(?:wat|welke?|hoeveel|hoe|wanneer|wie|waar\w*|waarom|volgens)\b"
+    r"|(?:in|op|tot|uit|bij|met|voor|sinds|vanaf|aan) (?:welke?|wat|hoeveel)\b)|\s*[;:]\s+",
+    re.I,
+)
+_CONTENT_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+MIN_CLAUSE_WORDS = 3  # words of 4+ letters, besides gemeente names, a clause needs to stand as a question
+
+
+def gemeente_clauses(query: str, mentions: Sequence[Mention], gemeenten: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """For a question whose clauses each ask one gemeente something ("Tot welke leeftijd rekent Dinkelland
+    iemand tot de jeugd, en welke leeftijdsgroep pleegt in Hengelo veel criminaliteit?"), per gemeente the
+    question without the clauses about the others: their words would only draw the wrong passages. A clause
+    too short to ask anything ("…, en hoe in Haaksbergen?") leaves its gemeente the whole question; a clause
+    naming all of them is shared ("Hoe staat het in Dinkelland en in Hengelo: wat gaat Dinkelland …"), and
+    one naming some of them leaves every gemeente the whole question."""
+    spans, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(query):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(query)))
+    named = [{m.gemeente for m in mentions if a <= m.start < b and m.gemeente in gemeenten} for a, b in spans]
+    named = [set() if len(n) > 1 and n == set(gemeenten) else n for n in named]  # a clause naming all is shared
+    if sum(bool(n) for n in named) < 2 or any(len(n) > 1 for n in named):
+        return ()
+    out = []
+    for gemeente in gemeenten:
+        own = [span for span, n in zip(spans, named, strict=True) if gemeente in n]
+        words = sum(len(_CONTENT_WORD.findall(_unnamed(query, a, b, mentions))) for a, b in own)
+        if own and words >= MIN_CLAUSE_WORDS:
+            kept = [query[a:b].strip(" ,;:?") for (a, b), n in zip(spans, named, strict=True) if not n or gemeente in n]
+            out.append((gemeente, ", ".join(kept) + "?"))
+    return tuple(out)
+
+
+def _unnamed(query: str, start: int, end: int, mentions: Sequence[Mention]) -> str:
+    """``query[start:end]`` without its gemeente names and question words."""
+    text = list(query[start:end])
+    for m in mentions:
+        for i in range(max(m.start, start), min(m.end, end)):
+            text[i - start] = " "
+    return _QUESTION_WORDS.sub(" ", "".join(text))
+
+
+_QUESTION_WORDS = re.compile(r"\b(?:welke?|hoeveel|wanneer|waarom|waar|volgens)\b", re.I)

@@ -21,7 +21,7 @@ from index.analyzer import ANALYZER_VERSION
 from index.dense import EMBEDDER_FILE, CharLsaEmbedder, Embedder, VectorIndex, load_embedder
 from index.lexical import LexicalIndex
 from index.ngram import NgramIndex
-from index.query import QueryInfo, understand_query
+from index.query import QueryInfo, named_doc_types, understand_query
 from index.rerank import CrossEncoderReranker, rerank
 from index.settings import SearchSettings
 from index.themes import ThemeIndex, load_taxonomy
@@ -137,9 +137,7 @@ class Searcher:
         result = SearchResult(query, filters, info)
         if not query.strip():
             return result
-        lexical = self.lexical.scores(query)
-        ngram = self.ngram.scores(query)
-        dense_query = self.embedder.embed_query(query)
+        whole = self._legs(query)
         strata = self._strata(info, filters)
         per_stratum = max(2, -(-top_k // len(strata))) if len(strata) > 1 else top_k
         ranked: list[list[tuple[int, float]]] = []
@@ -147,14 +145,24 @@ class Searcher:
             mask = self.filter_columns.mask(stratum)
             if not mask.any() and stratum.gemeenten and not filters.gemeenten:
                 mask = self.filter_columns.mask(Filters(doc_types=stratum.doc_types))
-            legs = (lexical, ngram, dense_query)
-            ranked.append(self._rank(query, legs, mask, per_stratum, info.doc_types, stratum.gemeenten))
+            # a comparison asking each gemeente its own thing searches each with its own clause
+            asked = info.question_for(stratum.gemeenten[0], query) if len(stratum.gemeenten) == 1 else query
+            legs, doc_types = (
+                (whole, info.doc_types)
+                if asked == query
+                else (_stress(whole, self._legs(asked)), named_doc_types(asked))
+            )
+            ranked.append(self._rank(asked, legs, mask, per_stratum, doc_types, stratum.gemeenten))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [
             Hit(rank + 1, score, self.chunks[i], tuple(self.themes.themes_of(self.chunks[i].chunk_id)))
             for rank, (i, score) in enumerate(merged)
         ]
         return result
+
+    def _legs(self, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The BM25 scores, the n-gram scores and the query vector of ``query``."""
+        return self.lexical.scores(query), self.ngram.scores(query), self.embedder.embed_query(query)
 
     def _strata(self, info: QueryInfo, filters: Filters) -> list[Filters]:
         if filters.gemeenten:
@@ -202,6 +210,16 @@ class Searcher:
         boost = 1.0 + (s.doc_type_boost if chunk.doc_type in doc_types else 0.0)
         own = bool(chunk.municipalities) and chunk.municipalities[0] in gemeenten
         return boost * (1.0 + (s.own_gemeente_boost if own else 0.0))
+
+
+def _stress(
+    whole: tuple[np.ndarray, np.ndarray, np.ndarray], own: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The legs of a whole question with those of one clause added: the clause's words count twice, the
+    rest of the question (which may hold the topic the clause leaves out) once."""
+    vector = whole[2] + own[2]
+    norm = float(np.linalg.norm(vector))
+    return whole[0] + own[0], whole[1] + own[1], vector / norm if norm else vector
 
 
 def _top(scores: np.ndarray, mask: np.ndarray, k: int) -> list[int]:

@@ -112,6 +112,18 @@ def test_comparison_answers_per_gemeente(assistant: Assistant) -> None:
     assert {g for c in answer.citations for g in c.hit.chunk.municipalities} >= {"Dinkelland", "Haaksbergen"}
 
 
+def test_a_gemeente_asked_its_own_thing_is_answered_on_it(assistant: Assistant) -> None:
+    """Losser's line answers how Losser informs its raad, not the Hengelo clause about the burgemeester and
+    cameratoezicht (whose words, counted for every gemeente, used to pick a Losser sentence about both)."""
+    answer = assistant.ask(
+        "Hoe wordt de raad in Losser geïnformeerd over veiligheid, en welke rol heeft de burgemeester van Hengelo "
+        "bij cameratoezicht?"
+    )
+    lines = dict(line.split(": ", 1) for line in answer.answer.splitlines() if ": " in line)
+    assert "geïnformeerd" in lines["Losser"] and "cameratoezicht" not in lines["Losser"]
+    assert "cameratoezicht" in lines["Hengelo"].lower()
+
+
 def test_one_named_gemeente_beside_one_without_documents_is_no_comparison(assistant: Assistant) -> None:
     # Tubbergen has no documents of its own; passages of other gemeenten that mention Dinkelland must not
     # be answered as if the question compared them

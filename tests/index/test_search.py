@@ -83,6 +83,56 @@ def test_unknown_gemeente_is_reported(searcher: Searcher) -> None:
     assert info.unknown_gemeenten == ("Zwolle",) and info.gemeenten == ()
 
 
+GEMEENTEN = ("Losser", "Dinkelland", "Haaksbergen", "Hengelo")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (  # each gemeente asked its own thing
+            "Hoeveel handhavers zet Losser dagelijks in op parkeren, "
+            "en welk bedrag reserveert Hengelo voor cameratoezicht?",
+            {
+                "Losser": "Hoeveel handhavers zet Losser dagelijks in op parkeren?",
+                "Hengelo": "welk bedrag reserveert Hengelo voor cameratoezicht?",
+            },
+        ),
+        (  # a shared question before the colon stays with every gemeente
+            "Welke rol krijgen inwoners: wat belooft Losser voor het nieuwe plan, "
+            "en hoe heeft Haaksbergen de bewoners betrokken?",
+            {
+                "Losser": "Welke rol krijgen inwoners, wat belooft Losser voor het nieuwe plan?",
+                "Haaksbergen": "Welke rol krijgen inwoners, hoe heeft Haaksbergen de bewoners betrokken?",
+            },
+        ),
+        (  # "…, en hoe in Haaksbergen?" asks nothing on its own: Haaksbergen keeps the whole question
+            "Hoe ontwikkelt de jeugdoverlast zich in Dinkelland, en hoe in Haaksbergen?",
+            {"Dinkelland": "Hoe ontwikkelt de jeugdoverlast zich in Dinkelland?"},
+        ),
+        ("Hoe pakken Losser en Hengelo de jeugdoverlast aan, en wat kost dat?", {}),  # one clause names both
+        ("Wat doet Losser aan inbraken, en hoeveel inbraken telt het?", {}),  # no comparison
+    ],
+)
+def test_a_comparison_asks_each_gemeente_its_own_clause(question: str, expected: dict[str, str]) -> None:
+    info = understand_query(question, GEMEENTEN)
+    assert dict(info.clauses) == expected
+    for gemeente in GEMEENTEN:
+        assert info.question_for(gemeente, question) == expected.get(gemeente, question)
+
+
+def test_each_gemeente_is_searched_with_its_own_clause(searcher: Searcher) -> None:
+    """The Hengelo clause's words ("burgemeester", "cameratoezicht") no longer draw Losser's passage about
+    its burgemeester into the Losser stratum of a question that asks Losser about informing the raad."""
+    question = (
+        "Hoe wordt de raad in Losser geïnformeerd over veiligheid, en welke rol heeft de burgemeester van Hengelo "
+        "bij cameratoezicht?"
+    )
+    result = searcher.search(question, top_k=6)
+    assert dict(result.info.clauses).keys() == {"Losser", "Hengelo"}
+    losser = [h.chunk for h in result.hits if h.chunk.municipalities[0] == "Losser"]
+    assert losser and not any(c.text.startswith("Rol burgemeester") for c in losser)
+
+
 def test_comparison_is_stratified_per_gemeente(searcher: Searcher) -> None:
     result = searcher.search("Vergelijk de aanpak van jeugdoverlast in Dinkelland en Haaksbergen", top_k=6)
     assert result.info.comparison
