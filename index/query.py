@@ -55,6 +55,13 @@ def comparison_cue(query: str, named: int = 0) -> bool:
 
 #: Gemeenten named together as partners ("samen met", "gezamenlijk"): a joint matter, not a comparison.
 JOINT_CUES = re.compile(r"\b(?:samen|gezamenlijk\w*|samenwerk\w*|met elkaar)\b", re.I)
+#: Gemeenten named as members of something in a relative clause ("het basisteam waartoe Hengelo en Haaksbergen
+#: behoren", "de regio waar Losser en Dinkelland onder vallen"): they say which one is meant, not what to compare.
+MEMBER_CLAUSE = re.compile(
+    r"\b(?:waartoe|waaronder|waarbij|waarin|waar|die|dat)\b[^,;:?]{0,80}?"
+    r"\b(?:behoren|behoort|behoorden|(?:onder )?vallen|(?:onder )?valt|vielen|horen bij|hoort bij|deel uitma\w+)\b",
+    re.I,
+)
 #: Words naming a kind of document ("volgens de benchmark", "het raadsvoorstel"), with the document types
 #: of ``ingest`` they stand for. "plan" and "veiligheidsplan" are left out: questions use them for any plan.
 DOC_TYPE_CUES = (
@@ -94,7 +101,9 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     known = tuple(g for g in named if g in corpus_gemeenten)
     unknown = tuple(g for g in named if g not in corpus_gemeenten)
     years = tuple(sorted({int(y) for y in _YEAR.findall(query)}))
-    several = len(known) + len(unknown) >= 2 and not JOINT_CUES.search(query)
+    members = [m.span() for m in MEMBER_CLAUSE.finditer(query)]
+    compared = [m for m in mentions if not any(a <= m.start < b for a, b in members)]
+    several = len({m.gemeente for m in compared}) >= 2 and not JOINT_CUES.search(query)
     comparison = several or comparison_cue(query, len(known) + len(unknown))
     doc_types = named_doc_types(query)
     clauses = gemeente_clauses(query, mentions, known) if comparison else ()

@@ -120,6 +120,22 @@ def test_a_comparison_asks_each_gemeente_its_own_clause(question: str, expected:
         assert info.question_for(gemeente, question) == expected.get(gemeente, question)
 
 
+@pytest.mark.parametrize(
+    ("question", "compares"),
+    [
+        ("Wie zat namens het basisteam waar Losser en Dinkelland onder vallen in de agendacommissie?", False),
+        ("Wie had zitting namens het politiebasisteam waartoe Hengelo en Haaksbergen behoren?", False),
+        ("Welke projecten vallen onder het IVP van Losser en Hengelo?", True),  # no relative clause: compared
+        ("Met wie spraken Dinkelland en Haaksbergen om te horen wat er speelt?", True),  # "horen" = to hear
+    ],
+)
+def test_gemeenten_named_as_members_of_something_are_no_comparison(question: str, compares: bool) -> None:
+    """Gemeenten in a relative clause of membership say which basisteam or regio is meant."""
+    info = understand_query(question, GEMEENTEN)
+    assert info.comparison is compares
+    assert len(info.gemeenten) == 2  # still a filter
+
+
 def test_each_gemeente_is_searched_with_its_own_clause(searcher: Searcher) -> None:
     """The Hengelo clause's words ("burgemeester", "cameratoezicht") no longer draw Losser's passage about
     its burgemeester into the Losser stratum of a question that asks Losser about informing the raad."""
