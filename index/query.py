@@ -95,7 +95,8 @@ class QueryInfo:
 
 
 def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo:
-    """Find gemeenten ("in Hengelo", "Losserse", "Haaksbergs"), years and comparison cues."""
+    """Find gemeenten ("in Hengelo", "Losserse", "Haaksbergs"), years, comparison cues, the kinds of document
+    named and, for a comparison asking each gemeente its own thing, the clause per gemeente."""
     mentions = load_gazetteer().mentions(query)
     named = list(dict.fromkeys(m.gemeente for m in mentions))
     known = tuple(g for g in named if g in corpus_gemeenten)
@@ -123,6 +124,7 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _CONTENT_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+_QUESTION_WORDS = re.compile(r"\b(?:welke?|hoeveel|wanneer|waarom|waar|volgens)\b", re.I)
 MIN_CLAUSE_WORDS = 3  # words of 4+ letters, besides gemeente names, a clause needs to stand as a question
 
 
@@ -153,12 +155,10 @@ def gemeente_clauses(query: str, mentions: Sequence[Mention], gemeenten: Sequenc
 
 
 def _unnamed(query: str, start: int, end: int, mentions: Sequence[Mention]) -> str:
-    """``query[start:end]`` without its gemeente names and question words."""
-    text = list(query[start:end])
+    """``query[start:end]`` with its gemeente names and question words blanked out."""
+    text = query[start:end]
     for m in mentions:
-        for i in range(max(m.start, start), min(m.end, end)):
-            text[i - start] = " "
-    return _QUESTION_WORDS.sub(" ", "".join(text))
-
-
-_QUESTION_WORDS = re.compile(r"\b(?:welke?|hoeveel|wanneer|waarom|waar|volgens)\b", re.I)
+        a, b = max(m.start, start) - start, min(m.end, end) - start
+        if a < b:
+            text = text[:a] + " " * (b - a) + text[b:]
+    return _QUESTION_WORDS.sub(" ", text)
