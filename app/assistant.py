@@ -217,14 +217,15 @@ class Assistant:
 
     def _compare(self, question: str, result: SearchResult, order: Sequence[str]) -> Answer:
         """One short answer per gemeente, each from that gemeente's own passages."""
-        # the question's own kind: a "hoe" or "waarom" comparison asks for a sentence per gemeente, not a list
+        whole = self._concepts(question)
         lines: list[str] = []
         citations: dict[str, Citation] = {}
         budget = max(MIN_COMPARE_BUDGET, (ANSWER_BUDGET - 100) // len(order))
         for gemeente in order:
             # a gemeente asked its own thing: its clause's concepts count twice (the rest may hold the topic)
             asked = result.info.question_for(gemeente, question)
-            concepts = self._concepts(question) + (self._concepts(asked) if asked != question else [])
+            concepts = whole + self._concepts(asked) if asked != question else whole
+            # the question's own kind: a "hoe" or "waarom" comparison asks for a sentence per gemeente, not a list
             kind = question_type(asked)
             own = [h for h in result.hits if h.chunk.municipalities[0] == gemeente]
             units = select_units(own, concepts, self.analyzer.terms, kind, budget=budget)
