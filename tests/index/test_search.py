@@ -201,7 +201,7 @@ def test_retrieval_quality_on_our_questions(searcher: Searcher) -> None:
         quotes = [g.quote for g in q.gold]
         budget.append(recall_in_budget(texts, quotes))
         rr.append(reciprocal_rank(texts, quotes))
-    assert mean(budget) >= 0.83 and mean(rr) >= 0.62
+    assert mean(budget) >= 0.82 and mean(rr) >= 0.62
 
 
 def test_embedder_mismatch_and_damage_are_clear_errors(demo_index: Path, tmp_path: Path) -> None:
