@@ -171,6 +171,7 @@ class Unit:
     intro: int = 0  # for a list: length of its introduction in ``text``
     items: int = 0  # for a list: how many items it holds
     heads: bool = False  # for a list: items with a description each, shown by their heads
+    titled: bool = False  # for a list: introduced by a title line, not a sentence ending in a colon
 
 
 def units_of(hit_index: int, hit: Hit) -> list[Unit]:
@@ -183,10 +184,13 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
     for k, (s, e) in enumerate(spans):
         if lists and lists[-1].heads and s < lists[-1].end:
             continue  # a description inside a described list introduces no list of its own
-        end, items = _list_end(text, e) if text[s:e].rstrip().endswith(":") else (e, 0)
+        titled = titles_list(text, s, e)
+        end, items = _list_end(text, e) if titled or text[s:e].rstrip().endswith(":") else (e, 0)
+        if titled and items < 2:
+            end, items = e, 0
         heads = described_heads(text, e) if items <= 1 else []
         if end > e or heads:
-            if e - s < SHORT_INTRO and k > 0:
+            if e - s < SHORT_INTRO and k > 0 and not titled:
                 s = spans[k - 1][0]  # "Dat zijn:" takes the sentence that says what
             body = text[s:end]
             labelled = not heads and _labelled(lines := text[e:end].strip().splitlines())
@@ -196,13 +200,27 @@ def units_of(hit_index: int, hit: Hit) -> list[Unit]:
                 end, items = heads[-1][1], len(heads)
                 body = text[s:e] + "".join("\n" + item_head(text[a:b]) for a, b in heads)
             described = labelled or bool(heads)
-            lists.append(Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items, heads=described))
+            lists.append(
+                Unit(hit_index, s, end, body, is_list=True, intro=e - s, items=items, heads=described, titled=titled)
+            )
     # an introduction never stands without the list it announces
     units = [u for u in units if not any(u.start < x.start + x.intro <= u.end < x.end for x in lists)]
     return units + lists
 
 
 _ITEM = re.compile(r"(?:•|\d{1,2}[.)])\s")
+MAX_TITLE = 60  # characters: the longest line that may title a list without a colon
+
+
+def titles_list(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a line of its own that may title the item lines after it without a colon: a
+    question ("Wat willen we bereiken?", "Hoe gaan we dat meten?") or a short heading ("Voorbeelden",
+    "Activiteiten")? Such a title stands alone: it does not lean on the sentence before it."""
+    line = text[start:end].strip()
+    own_line = (start == 0 or text[start - 1] == "\n") and text.startswith("\n", end)
+    if not own_line or not line or "\n" in line or _ITEM.match(line):
+        return False
+    return line.endswith("?") or (len(line) <= MAX_TITLE and line[0].isupper() and line[-1] not in ".;,:")
 
 
 _NUMBER_ITEM = re.compile(r"^(\d{1,2})[.)]\s+\S.*$", re.M)
@@ -326,6 +344,8 @@ def score_unit(
     passage or document."""
     total = sum(c.weight for c in concepts) or 1.0
     own = sum(c.weight * c.match(terms) for c in concepts)
+    if unit.titled and kind != "list":
+        return 0.0  # a titled list answers a list question; another question is answered by one of its items
     if own == 0 or (is_heading(unit) and not (kind in VALUE_KINDS and has_value(unit.text, kind))):
         return 0.0  # a heading names the question's words but answers nothing (a table row with a value may)
     around = sum(c.weight * max(0.0, c.match(context) - c.match(terms)) for c in concepts)

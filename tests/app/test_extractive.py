@@ -127,6 +127,40 @@ def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) 
     assert best.is_list and "Opleiden" in best.text
 
 
+@pytest.mark.parametrize("title", ["Wat willen we bereiken?", "Voorbeelden"])
+def test_a_title_line_introduces_a_list_without_a_colon(analyzer: DutchAnalyzer, title: str) -> None:
+    """A plan's item lines often follow a question heading ("Wat willen we bereiken?") or a short heading
+    ("Voorbeelden") instead of a sentence ending in a colon: the title and its items are one list, and the
+    title does not take the sentence before it (often the last item of another list)."""
+    text = f"• Een item van een eerdere lijst.\n{title}\n• Minder woninginbraken\n• Meer meldingen\n• Veilige wijken"
+    lists = [u for u in units_of(0, hit(text)) if u.is_list]
+    assert len(lists) == 1 and lists[0].titled and lists[0].items == 3
+    assert lists[0].text.startswith(title) and lists[0].text.endswith("Veilige wijken")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voorbeelden\n• Alleen een item",  # one item is no list
+        "Voorbeelden zijn er genoeg en die noemen we hier niet allemaal op.\n• Een item\n• Nog een",  # too long
+        "Zo werken we samen met partners aan een veilige wijk.\n• Een item\n• Nog een",  # a sentence, no title
+    ],
+)
+def test_no_title_without_a_short_line_of_its_own_and_two_items(text: str) -> None:
+    assert not any(u.is_list for u in units_of(0, hit(text)))
+
+
+def test_a_titled_list_answers_a_list_question_and_its_item_another(analyzer: DutchAnalyzer) -> None:
+    text = (
+        "Ambities\nWat willen we bereiken?\n• Minder overlast door jeugdgroepen\n• Meer meldingen van huiselijk geweld"
+        "\n• Een daling van het aantal woninginbraken met tien procent"
+    )
+    listed = best_unit(analyzer, [hit(text)], "Welke doelen wil de gemeente bereiken?")
+    assert listed.is_list and listed.titled and "woninginbraken" in listed.text
+    single = best_unit(analyzer, [hit(text)], "Met hoeveel procent moet het aantal woninginbraken dalen?")
+    assert not single.is_list and single.text == "• Een daling van het aantal woninginbraken met tien procent"
+
+
 def test_a_frequency_question_prefers_the_sentence_with_a_frequency(analyzer: DutchAnalyzer) -> None:
     general = hit("De burgemeester en de politie bespreken de veiligheid en de inzet van de politie.", rank=0)
     answer = hit("De burgemeester heeft tweewekelijks overleg met de politie.", rank=1)
