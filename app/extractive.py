@@ -342,10 +342,10 @@ def score_unit(
     """Weighted share of the question's concepts the unit names; concepts only named around it (passage,
     section, document title or period) count ``CONTEXT_SHARE``: the topic may be named once for a whole
     passage or document."""
-    total = sum(c.weight for c in concepts) or 1.0
-    own = sum(c.weight * c.match(terms) for c in concepts)
     if unit.titled and kind != "list":
         return 0.0  # a titled list answers a list question; another question is answered by one of its items
+    total = sum(c.weight for c in concepts) or 1.0
+    own = sum(c.weight * c.match(terms) for c in concepts)
     if own == 0 or (is_heading(unit) and not (kind in VALUE_KINDS and has_value(unit.text, kind))):
         return 0.0  # a heading names the question's words but answers nothing (a table row with a value may)
     around = sum(c.weight * max(0.0, c.match(context) - c.match(terms)) for c in concepts)
