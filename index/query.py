@@ -73,6 +73,16 @@ DOC_TYPE_CUES = (
     (re.compile(r"\bbenchmark\w*", re.I), ("benchmark",)),
 )
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+#: A document named by its kind and period ("(IVP 2013-2016)", "volgens het Losserse IVP 2013-2016", "de
+#: G32-benchmark 2015", "in zijn jaarplan 2016", "Hengelo (veiligheidsbeleid 2017-2020)"): it says which
+#: document is meant, not what the question asks.
+DESIGNATOR = re.compile(
+    r"\(?\b(?:(?:volgens|in|uit|van) )?(?:het |de |dit |zijn |haar |hun )?(?:\w+[- ])?"
+    r"(?:IVP|\w*plan|\w*benchmark\w*|\w*notitie|\w*voorstel|\w*brief|\w*beleid)\s*\(?"
+    r"((?:19|20)\d\d)(?:\s*[-–/]\s*((?:19|20)?\d\d))?\)?",
+    re.I,
+)
+MIN_CONTENT_WORDS = 2  # words of 4+ letters a question needs besides the documents it names to search by
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +92,9 @@ class QueryInfo:
     gemeenten: tuple[str, ...] = ()  # named and present in the corpus
     unknown_gemeenten: tuple[str, ...] = ()  # named Dutch municipalities the corpus does not hold
     years: tuple[int, ...] = ()
+    #: periods of the documents the question names ("(IVP 2013-2016)"): (gemeente the document is named
+    #: for, or "" for any, first year, last year)
+    periods: tuple[tuple[str, int, int], ...] = ()
     comparison: bool = False
     doc_types: tuple[str, ...] = ()  # kinds of document the question names
     notes: tuple[str, ...] = field(default=())
@@ -92,6 +105,10 @@ class QueryInfo:
     def question_for(self, gemeente: str, question: str) -> str:
         """What ``question`` asks of ``gemeente``: its own clause with the shared ones, or all of it."""
         return dict(self.clauses).get(gemeente, question)
+
+    def periods_for(self, gemeenten: Sequence[str]) -> tuple[tuple[int, int], ...]:
+        """The periods of the documents the question names for ``gemeenten`` (or for no gemeente in particular)."""
+        return tuple((a, b) for g, a, b in self.periods if not g or not gemeenten or g in gemeenten)
 
 
 def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo:
@@ -108,7 +125,40 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     comparison = several or comparison_cue(query, len(known) + len(unknown))
     doc_types = named_doc_types(query)
     clauses = gemeente_clauses(query, mentions, known) if comparison else ()
-    return QueryInfo(known, unknown, years, comparison, doc_types=doc_types, clauses=clauses)
+    periods = named_periods(query, mentions)
+    return QueryInfo(known, unknown, years, periods, comparison, doc_types=doc_types, clauses=clauses)
+
+
+def named_periods(query: str, mentions: Sequence[Mention]) -> tuple[tuple[str, int, int], ...]:
+    """The periods of the documents a question names, each with the gemeente it names the document for: one
+    inside the phrase ("het Losserse IVP 2013-2016") or right before its bracket ("Losser (IVP 2013-2016)")."""
+    out = []
+    for m in DESIGNATOR.finditer(query):
+        first = int(m.group(1))
+        last = int(m.group(2)) if m.group(2) and len(m.group(2)) == 4 else first
+        if m.group(2) and len(m.group(2)) == 2:
+            last = first // 100 * 100 + int(m.group(2))  # "2013-16"
+        before = query[: m.start()].rstrip()
+        owner = next(
+            (
+                x.gemeente
+                for x in mentions
+                if m.start() <= x.start < m.end()
+                or (x.end == len(before) and m.group().startswith("("))
+                or query[m.end() : x.start].strip().lower() == "van"  # "de G32-benchmark 2015 van Hengelo"
+            ),
+            "",
+        )
+        out.append((owner, min(first, last), max(first, last)))
+    return tuple(out)
+
+
+def without_designators(query: str) -> str:
+    """``query`` without the phrases that name a document by its kind and period: they say which document is
+    meant (a filter's work, see :func:`named_periods`), and as words they draw the title pages and
+    introductions that repeat the document's name. The query itself when too little would remain."""
+    rest = re.sub(r"\s{2,}", " ", DESIGNATOR.sub(" ", query)).strip()
+    return rest if len(_CONTENT_WORD.findall(rest)) >= MIN_CONTENT_WORDS else query
 
 
 def named_doc_types(query: str) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from index.analyzer import ANALYZER_VERSION
 from index.dense import EMBEDDER_FILE, CharLsaEmbedder, Embedder, VectorIndex, load_embedder
 from index.lexical import LexicalIndex
 from index.ngram import NgramIndex
-from index.query import QueryInfo, named_doc_types, understand_query
+from index.query import QueryInfo, named_doc_types, understand_query, without_designators
 from index.rerank import CrossEncoderReranker, rerank
 from index.settings import SearchSettings
 from index.themes import ThemeIndex, load_taxonomy
@@ -137,7 +137,7 @@ class Searcher:
         result = SearchResult(query, filters, info)
         if not query.strip():
             return result
-        whole = self._legs(query)
+        whole = self._legs(without_designators(query))
         strata = self._strata(info, filters)
         per_stratum = max(2, -(-top_k // len(strata))) if len(strata) > 1 else top_k
         ranked: list[list[tuple[int, float]]] = []
@@ -150,9 +150,10 @@ class Searcher:
             legs, doc_types = (
                 (whole, info.doc_types)
                 if asked == query
-                else (_stress(whole, self._legs(asked)), named_doc_types(asked))
+                else (_stress(whole, self._legs(without_designators(asked))), named_doc_types(asked))
             )
-            ranked.append(self._rank(asked, legs, mask, per_stratum, doc_types, stratum.gemeenten))
+            periods = info.periods_for(stratum.gemeenten)
+            ranked.append(self._rank(asked, legs, mask, per_stratum, doc_types, stratum.gemeenten, periods))
         merged = interleave(ranked)[:top_k] if len(ranked) > 1 else ranked[0][:top_k]
         result.hits = [
             Hit(rank + 1, score, self.chunks[i], tuple(self.themes.themes_of(self.chunks[i].chunk_id)))
@@ -180,10 +181,12 @@ class Searcher:
         k: int,
         doc_types: tuple[str, ...] = (),
         gemeenten: tuple[str, ...] = (),
+        periods: tuple[tuple[int, int], ...] = (),
     ) -> list[tuple[int, float]]:
         """Fused, de-duplicated (and optionally reranked) passages within ``mask``; passages from the kinds
         of document in ``doc_types`` (named in the question) count a little more, and so do passages from
-        a document of one of ``gemeenten`` itself (its first gemeente) over one that only concerns it.
+        a document of one of ``gemeenten`` itself (its first gemeente) over one that only concerns it, and
+        passages from a document whose period overlaps one of ``periods`` (the documents the question names).
 
         ``legs`` holds the BM25 scores, the n-gram scores and the query vector.
         """
@@ -197,19 +200,23 @@ class Searcher:
         dense_hits = self.vectors.search(dense_query, s.candidates, None if mask.all() else allowed)
         dense_top = [i for i, score in dense_hits if score > s.min_dense_score]
         fused = fuse([lex_top, ngram_top, dense_top], [s.lexical_weight, s.ngram_weight, s.dense_weight], s.rrf_k)
-        if (doc_types and s.doc_type_boost) or (gemeenten and s.own_gemeente_boost):
-            fused = [(i, score * self._boost(self.chunks[i], doc_types, gemeenten)) for i, score in fused]
+        if (doc_types and s.doc_type_boost) or (gemeenten and s.own_gemeente_boost) or (periods and s.period_boost):
+            fused = [(i, score * self._boost(self.chunks[i], doc_types, gemeenten, periods)) for i, score in fused]
             fused.sort(key=lambda item: -item[1])
         ranked = drop_duplicates(fused, self.chunks)
         if self.reranker is not None:
             ranked = rerank(self.reranker, query, ranked, self._texts, s.rerank_depth)
         return ranked[:k]
 
-    def _boost(self, chunk: Chunk, doc_types: tuple[str, ...], gemeenten: tuple[str, ...]) -> float:
+    def _boost(
+        self, chunk: Chunk, doc_types: tuple[str, ...], gemeenten: tuple[str, ...], periods: tuple[tuple[int, int], ...]
+    ) -> float:
         s = self.settings
         boost = 1.0 + (s.doc_type_boost if chunk.doc_type in doc_types else 0.0)
         own = bool(chunk.municipalities) and chunk.municipalities[0] in gemeenten
-        return boost * (1.0 + (s.own_gemeente_boost if own else 0.0))
+        first, last = _period_span(chunk.period)
+        named = first >= 0 and any(first <= b and a <= last for a, b in periods)
+        return boost * (1.0 + (s.own_gemeente_boost if own else 0.0)) * (1.0 + (s.period_boost if named else 0.0))
 
 
 def _stress(

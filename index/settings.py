@@ -30,6 +30,12 @@ class SearchSettings(BaseSettings):
         description="Fused scores of passages from a document of the gemeente the question names (its first "
         "gemeente) are raised by this share over documents that only concern it (a regional proposal).",
     )
+    period_boost: float = Field(
+        0.1,
+        ge=0,
+        description="Fused scores of passages from a document whose period overlaps the period of a document the "
+        "question names ('Losser (IVP 2013-2016)') are raised by this share.",
+    )
     min_dense_score: float = Field(0.05, description="Vector similarities at or below this are dropped.")
     ann_threshold: int = Field(
         20_000,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from app.cli import main
 from eval.metrics import mean, recall_in_budget, reciprocal_rank
 from eval.questions import load_questions
-from index.query import understand_query
+from index.query import understand_query, without_designators
 from index.search import FilterColumns, Filters, Searcher
 from index.settings import SearchSettings
 from ingest.errors import BeleidsvraagError, ConfigurationError
@@ -263,3 +263,40 @@ def test_next_chunk_follows_the_document(searcher: Searcher) -> None:
         assert not any(
             c.doc_id == chunk.doc_id and chunk.char_start < c.char_start < following.char_start for c in chunks
         )
+
+
+@pytest.mark.parametrize(
+    ("question", "periods", "rest"),
+    [
+        ("Hoe typeren Losser (IVP 2013-2016) en Haaksbergen (IVP 2024-2027) drugsoverlast?",
+         (("Losser", 2013, 2016), ("Haaksbergen", 2024, 2027)), "Hoe typeren Losser en Haaksbergen drugsoverlast?"),
+        ("Wat zegt het Losserse IVP 2013-16 over cameratoezicht?", (("Losser", 2013, 2016),),
+         "Wat zegt over cameratoezicht?"),
+        ("Welke score kreeg wijkaanpak in de G32-benchmark 2015 van Hengelo?", (("Hengelo", 2015, 2015),),
+         "Welke score kreeg wijkaanpak van Hengelo?"),
+        ("Welk bedrag noemt het RIEC in zijn jaarplan 2016 voor personeel?", (("", 2016, 2016),),
+         "Welk bedrag noemt het RIEC voor personeel?"),
+        # a year that names no document is what the question asks about; too little left keeps the question
+        ("Hoeveel inbraken waren er in 2015 in Hengelo?", (), "Hoeveel inbraken waren er in 2015 in Hengelo?"),
+        ("Wat staat in het IVP 2013-2016?", (("", 2013, 2016),), "Wat staat in het IVP 2013-2016?"),
+    ],
+)  # fmt: skip
+def test_a_document_named_by_kind_and_period_is_a_filter_not_search_words(
+    question: str, periods: tuple[tuple[str, int, int], ...], rest: str
+) -> None:
+    gemeenten = ("Losser", "Haaksbergen", "Hengelo")
+    assert understand_query(question, gemeenten).periods == periods
+    assert without_designators(question) == rest
+
+
+def test_the_period_of_a_named_document_counts_more(searcher: Searcher) -> None:
+    # Losser has a plan for 2013-2016 and a proposal for 2025-2026; the question names the proposal's period
+    question = "Wie betaalt mee aan het veiligheidsbeleid volgens het Losserse voorstel 2025-2026?"
+    boosted = [h.chunk.period for h in searcher.search(question, top_k=10).hits]
+    plain = Searcher(searcher.folder, SearchSettings(period_boost=0.0))
+    unboosted = [h.chunk.period for h in plain.search(question, top_k=10).hits]
+    assert boosted.count("2025-2026") > unboosted.count("2025-2026")
+    # the designation's words do not search: without the boost, the question ranks as if it did not name it
+    named = [h.chunk.chunk_id for h in plain.search("Hoe betrekt Losser (IVP 2013-2016) inwoners?", top_k=10).hits]
+    bare = [h.chunk.chunk_id for h in plain.search("Hoe betrekt Losser inwoners?", top_k=10).hits]
+    assert named == bare
