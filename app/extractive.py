@@ -49,7 +49,7 @@ _TYPES = (
     ("frequency", r"\bhoe (?:vaak|frequent|regelmatig)\b|\bmet welke (?:frequentie|regelmaat)\b"),
     ("day", r"\bwelke datum\b|\bop welke dag\b"),
     ("date", r"^\W*(?:(?:sinds|vanaf|tot|per) )?wanneer\b"  # mid-sentence "wanneer" is "when/if", not a question
-             r"|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bin welke maand\b"),
+             r"|\bin welk jaar\b|\bwelk jaar\b|\bsinds wanneer\b|\bin welke maand(?:en)?\b"),
     ("period", r"\bperiode\b|\blooptijd\b|\bwelke jaren\b|\bhoe lang\b|\bvoor welke jaren\b|\bover welke jaren\b"),
     ("law", r"\bwelke? (?:\w+ )?(?:wets?artikel|artikel|wet|wetsbepaling|regeling)\b|\bop grond van welke\b"
             r"|\bwettelijke (?:basis|grondslag)\b"),
@@ -358,7 +358,26 @@ def score_unit(
         score += WHY_BONUS
     if kind == "list" and unit.is_list and introduces(unit, concepts, analyze):
         score += 0.5 + (COUNT_BONUS if count is not None and unit.items == count else 0.0)
+    elif (
+        kind == "list" and not unit.is_list and (inline := inline_list(unit)) and introduces(inline, concepts, analyze)
+    ):
+        score += 0.5 + (COUNT_BONUS if count is not None and inline.items == count else 0.0)
     return score - 0.0002 * max(0, len(unit.text) - 250)
+
+
+#: An enumeration inside a sentence, after its colon: "… in vijf velden: Veilige woon- en leefomgeving,
+#: bedrijvigheid en veiligheid, jeugd en veiligheid, fysieke veiligheid en integriteit en veiligheid."
+_INLINE_LIST = re.compile(r":\s+([^:;.?!\n]*?,[^:;.?!\n]*?,[^:;.?!\n]*)")  # three items or more, in one sentence
+
+
+def inline_list(unit: Unit) -> Unit | None:
+    """The unit as a list when one of its sentences enumerates three or more things after a colon (its
+    introduction the text up to the colon); None otherwise."""
+    m = _INLINE_LIST.search(unit.text)
+    if not m:
+        return None
+    items = m.group(1).count(",") + 1
+    return replace(unit, is_list=True, intro=m.start() + 1, items=items)
 
 
 def is_heading(unit: Unit) -> bool:

@@ -57,6 +57,7 @@ def best_unit(analyzer: DutchAnalyzer, hits: list[Hit], question: str) -> extrac
         ("Welke taak neemt het Veiligheidshuis op zich wanneer een zorgcasus overgaat in straf?", False),
         ("Wat doet de gemeente wanneer er overlast is?", False),
         ("Vanaf welk jaar en in welk deel van het jaar stelt het college het plan vast?", True),  # not a share
+        ("In welke maanden van 2026 wordt het beleid geschreven?", True),  # not a list of months
     ],
 )
 def test_question_type_reads_wanneer_only_as_a_question_word(question: str, is_date: bool) -> None:
@@ -113,6 +114,24 @@ def test_a_further_passage_joins_only_when_it_names_something_new(analyzer: Dutc
     assert texts[0].startswith("De kosten van de aanpak draagt")
     assert not any("niet alleen" in t for t in texts)  # names only what the first unit named
     assert any("Team Veiligheid" in t for t in texts)  # names the budget
+
+
+def test_an_enumeration_after_a_colon_inside_a_sentence_answers_a_list_question(analyzer: DutchAnalyzer) -> None:
+    """ "… deelt de veiligheid op in vijf velden: woon- en leefomgeving, bedrijvigheid, jeugd, …" is a list
+    though it has no item lines; a bulleted list whose introduction only shares a word comes after it."""
+    inline = hit(
+        "Het plan volgt een kader. Het kader deelt de aanpak op in vier thema's: woon- en leefomgeving, "
+        "bedrijvigheid, jeugd en fysieke veiligheid.", rank=1,
+    )  # fmt: skip
+    bulleted = hit(
+        "Het kader noemt redenen om de aanpak op te delen:\n• De wet vraagt het.\n• De politie is veranderd.", rank=0
+    )
+    question = "In welke thema's deelt het kader de aanpak op?"
+    best = best_unit(analyzer, [bulleted, inline], question)
+    assert "bedrijvigheid" in best.text and not best.is_list
+    # an enumeration of two, or one that runs into the next sentence, is no list
+    assert extractive.inline_list(units_of(0, hit("Dat is: snel, en goed. Want a, b, c."))[0]) is None
+    assert extractive.inline_list(units_of(0, hit("Velden: a, b, c en d."))[0]).items == 3
 
 
 def test_an_introduction_never_stands_without_its_list(analyzer: DutchAnalyzer) -> None:
