@@ -126,7 +126,9 @@ def understand_query(query: str, corpus_gemeenten: Collection[str]) -> QueryInfo
     doc_types = named_doc_types(query)
     clauses = gemeente_clauses(query, mentions, known) if comparison else ()
     periods = named_periods(query, mentions)
-    return QueryInfo(known, unknown, years, periods, comparison, doc_types=doc_types, clauses=clauses)
+    return QueryInfo(
+        known, unknown, years, periods=periods, comparison=comparison, doc_types=doc_types, clauses=clauses
+    )
 
 
 def named_periods(query: str, mentions: Sequence[Mention]) -> tuple[tuple[str, int, int], ...]:
@@ -134,10 +136,8 @@ def named_periods(query: str, mentions: Sequence[Mention]) -> tuple[tuple[str, i
     inside the phrase ("het Losserse IVP 2013-2016") or right before its bracket ("Losser (IVP 2013-2016)")."""
     out = []
     for m in DESIGNATOR.finditer(query):
-        first = int(m.group(1))
-        last = int(m.group(2)) if m.group(2) and len(m.group(2)) == 4 else first
-        if m.group(2) and len(m.group(2)) == 2:
-            last = first // 100 * 100 + int(m.group(2))  # "2013-16"
+        first, end = int(m.group(1)), m.group(2) or m.group(1)
+        last = int(end) if len(end) == 4 else first // 100 * 100 + int(end)  # "2013-16"
         before = query[: m.start()].rstrip()
         owner = next(
             (
